@@ -1,0 +1,54 @@
+"""Agent time per interval: logged-in time and busy time, for occupancy.
+
+Each agent's sessions and busy periods are step functions in time; their integral over each
+reporting interval comes from the cumulative area under the count of overlapping periods, so the
+cost is O(periods log periods), not periods x intervals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def time_in_intervals(
+    starts: np.ndarray, ends: np.ndarray, keys: np.ndarray, n_keys: int, edges: np.ndarray
+) -> np.ndarray:
+    """Seconds of the periods [start, end) falling in each interval, per key: (n_keys, intervals)."""
+    out = np.zeros((n_keys, len(edges) - 1))
+    for k in range(n_keys):
+        sel = keys == k
+        if not sel.any():
+            continue
+        out[k] = np.diff(_cumulative_area(starts[sel], ends[sel], edges))
+    return out
+
+
+def _cumulative_area(starts: np.ndarray, ends: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Integral from -inf to each `at` of the number of periods open at that time."""
+    times = np.concatenate([starts, ends])
+    deltas = np.concatenate([np.ones(len(starts)), -np.ones(len(ends))])
+    order = np.argsort(times, kind="stable")
+    times, deltas = times[order], deltas[order]
+    level = np.cumsum(deltas)
+    area = np.concatenate([[0.0], np.cumsum(level[:-1] * np.diff(times))])
+    return np.interp(at, times, area, left=0.0, right=area[-1])
+
+
+def chat_busy_time(agent: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
+    """Total time agents held at least one chat (the union of each agent's chat intervals)."""
+    if len(agent) == 0:
+        return 0.0
+    order = np.lexsort((start, agent))
+    agent, start, end = agent[order], start[order], end[order]
+    total = 0.0
+    for a in np.unique(agent):
+        sel = agent == a
+        s, e = start[sel], end[sel]
+        reach = np.maximum.accumulate(e)
+        new_block = np.concatenate([[True], s[1:] > reach[:-1]])
+        block_id = np.cumsum(new_block) - 1
+        block_start = s[new_block]
+        block_end = np.zeros(block_id[-1] + 1)
+        np.maximum.at(block_end, block_id, e)
+        total += float(np.sum(block_end - block_start))
+    return total

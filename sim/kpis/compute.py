@@ -1,0 +1,186 @@
+"""KPIs of one replication, in total and per reporting interval, by queue, channel, language, site.
+
+Definitions (with formulas) are in docs/kpis.md; the per-contact flags they sum are in
+`contacts.py`. Everything here is sums and ratios of those flags, grouped by a dimension.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.log import ContactLog
+from sim.kpis.agents import chat_busy_time, time_in_intervals
+from sim.kpis.contacts import contact_frame
+from sim.model import CHANNELS, CHAT, Model
+
+SUMMED = [
+    "offered", "answered", "completed", "abandoned", "blocked", "waiting_end", "in_service_end",
+    "within", "missed", "short_abandon", "wait_answered_s", "handle_s",
+]  # fmt: skip
+CONTACT_DIMENSIONS = ("queue", "channel", "language")
+SL_VARIANTS = {
+    "abandons_after_threshold": "sl_abandons_after_threshold",
+    "offered": "sl_offered",
+    "answered": "sl_answered",
+}
+
+
+@dataclass(frozen=True)
+class ReplicationKpis:
+    """KPIs of one replication: `summary` rows are (dimension, key), `intervals` add `interval`."""
+
+    summary: pd.DataFrame
+    intervals: pd.DataFrame
+
+
+def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
+    """All KPIs of one simulated replication."""
+    contacts = contact_frame(log, model)
+    labels = _labels(model, contacts)
+    sl_column = SL_VARIANTS[model.scenario.reporting.sl_definition]
+    summary = _contact_kpis(contacts, labels, by_interval=False, sl_column=sl_column)
+    intervals = _contact_kpis(contacts, labels, by_interval=True, sl_column=sl_column)
+    agent_summary, agent_intervals = _agent_kpis(log, model)
+    summary = summary.join(agent_summary, how="outer")
+    intervals = intervals.join(agent_intervals, how="outer")
+    backlog = _backlog_by_interval(log, model)
+    intervals = intervals.join(backlog, how="left")
+    summary.loc[("overall", "all"), "chat_concurrency"] = _chat_concurrency(log, model)
+    return ReplicationKpis(summary=summary.sort_index(), intervals=intervals.sort_index())
+
+
+def _labels(model: Model, contacts: pd.DataFrame) -> dict[str, pd.Series]:
+    types = contacts["type_idx"].to_numpy()
+    names = np.asarray(model.type_names, dtype=object)
+    channels = np.asarray(CHANNELS, dtype=object)[model.type_channel]
+    languages = np.asarray(model.type_language, dtype=object)
+    sites = np.asarray([*model.site_names, "(none)"], dtype=object)
+    return {
+        "overall": pd.Series("all", index=contacts.index),
+        "queue": pd.Series(names[types], index=contacts.index),
+        "channel": pd.Series(channels[types], index=contacts.index),
+        "language": pd.Series(languages[types], index=contacts.index),
+        "site": pd.Series(sites[contacts["site_idx"].to_numpy()], index=contacts.index),
+    }
+
+
+def _contact_kpis(
+    contacts: pd.DataFrame, labels: dict[str, pd.Series], by_interval: bool, sl_column: str
+) -> pd.DataFrame:
+    frames = []
+    for dimension, key in labels.items():
+        subset = contacts[contacts["site_idx"] >= 0] if dimension == "site" else contacts
+        by = [key.loc[subset.index].rename("key")]
+        if by_interval:
+            by.append(subset["interval"])
+        sums = subset[SUMMED].groupby(by, observed=True).sum()
+        if dimension == "site":
+            sums = sums.drop(columns=["offered", "abandoned", "blocked", "waiting_end", "missed",
+                                      "short_abandon"])  # fmt: skip
+        sums = pd.concat({dimension: sums}, names=["dimension"])
+        frames.append(sums)
+    sums = pd.concat(frames).astype(float)
+    return _ratios(sums, sl_column)
+
+
+def _ratios(s: pd.DataFrame, sl_column: str) -> pd.DataFrame:
+    """Turn per-group sums into the KPI ratios (nan where the denominator is zero)."""
+    out = pd.DataFrame(index=s.index)
+    for col in ("offered", "answered", "completed", "abandoned", "blocked", "waiting_end",
+                "in_service_end"):  # fmt: skip
+        if col in s:
+            out[col] = s[col]
+    out = out.rename(columns={"completed": "handled"})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        decided = s["within"] + s.get("missed", 0.0)
+        out["sl_abandons_after_threshold"] = s["within"] / decided
+        if "offered" in s:
+            out["sl_offered"] = s["within"] / (decided + s["short_abandon"] + s["blocked"])
+            out["abandon_rate"] = s["abandoned"] / s["offered"]
+        else:
+            out = out.drop(columns=["sl_abandons_after_threshold"])
+        out["sl_answered"] = s["within"] / s["answered"]
+        out["asa_s"] = s["wait_answered_s"] / s["answered"]
+        out["aht_s"] = s["handle_s"] / s["completed"]
+    out["service_level"] = out[sl_column] if sl_column in out else out["sl_answered"]
+    return out.replace([np.inf, -np.inf], np.nan)
+
+
+def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Occupancy and logged-in hours by site and overall, in total and per interval."""
+    edges = _interval_edges(model, log.end_time_s)
+    site_of_agent = model.group_site[model.agent_group] if model.n_agents else np.zeros(0, int)
+    n_sites = len(model.site_names)
+    staffed = time_in_intervals(
+        log.session_start_s, log.session_end_s, site_of_agent[log.session_agent], n_sites, edges
+    )
+    busy = time_in_intervals(
+        log.busy_start_s, log.busy_end_s, site_of_agent[log.busy_agent], n_sites, edges
+    )
+    keys = [("site", name) for name in model.site_names] + [("overall", "all")]
+    staffed = np.vstack([staffed, staffed.sum(axis=0)])
+    busy = np.vstack([busy, busy.sum(axis=0)])
+    index = pd.MultiIndex.from_tuples(keys, names=["dimension", "key"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        summary = pd.DataFrame(
+            {
+                "occupancy": busy.sum(axis=1) / staffed.sum(axis=1),
+                "agent_hours": staffed.sum(axis=1) / 3600.0,
+            },
+            index=index,
+        )
+        n_int = staffed.shape[1]
+        rows = pd.MultiIndex.from_tuples(
+            [(d, k, i) for d, k in keys for i in range(n_int)], names=["dimension", "key", "interval"]
+        )
+        intervals = pd.DataFrame(
+            {
+                "occupancy": (busy / staffed).ravel(),
+                "agents_staffed": (staffed / np.diff(edges)).ravel(),
+            },
+            index=rows,
+        )
+    return summary.replace([np.inf, -np.inf], np.nan), intervals.replace([np.inf, -np.inf], np.nan)
+
+
+def _interval_edges(model: Model, end_time_s: float) -> np.ndarray:
+    """Reporting-interval edges from the end of the warm-up to the end of the run."""
+    first = int(model.warmup_s // model.interval_s)
+    last = int(np.ceil(max(end_time_s, model.horizon_s) / model.interval_s))
+    return np.arange(first, last + 1) * float(model.interval_s)
+
+
+def _backlog_by_interval(log: ContactLog, model: Model) -> pd.DataFrame:
+    """Contacts waiting in each queue at the end of each interval (the email/social backlog)."""
+    edges = _interval_edges(model, log.end_time_s)
+    ends = edges[1:]
+    first = int(edges[0] // model.interval_s)
+    left_queue = np.where(np.isfinite(log.answer_s), log.answer_s, log.end_s)
+    rows, values = [], []
+    total = np.zeros(len(ends))
+    for c, name in enumerate(model.type_names):
+        sel = log.type_idx == c
+        arrived = np.searchsorted(np.sort(log.arrival_s[sel]), ends, side="right")
+        left = np.searchsorted(np.sort(left_queue[sel]), ends, side="right")
+        queued = (arrived - left).astype(float)
+        total += queued
+        rows += [("queue", name, first + i) for i in range(len(ends))]
+        values.append(queued)
+    rows += [("overall", "all", first + i) for i in range(len(ends))]
+    values.append(total)
+    index = pd.MultiIndex.from_tuples(rows, names=["dimension", "key", "interval"])
+    return pd.DataFrame({"queue_len_end": np.concatenate(values)}, index=index)
+
+
+def _chat_concurrency(log: ContactLog, model: Model) -> float:
+    """Mean number of chats an agent holds while holding at least one."""
+    chat = (model.type_channel[log.type_idx] == CHAT) & np.isfinite(log.answer_s)
+    if not chat.any():
+        return float("nan")
+    start = log.answer_s[chat]
+    end = np.minimum(log.end_s[chat], log.end_time_s)
+    union = chat_busy_time(log.agent[chat], start, end)
+    return float(np.sum(end - start) / union) if union > 0 else float("nan")

@@ -1,0 +1,151 @@
+"""Compile a `Scenario` into the runtime tables the engine reads (arrays in UTC seconds).
+
+The engine never sees YAML or time zones: it gets arrival rates per 15-minute bin, a skill matrix
+(group x contact type -> handle-time factor), and each agent's login windows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.scenario.distributions import Distribution
+from sim.scenario.models import Scenario
+from sim.model.calendar import (
+    DAY_S,
+    arrival_rates,
+    horizon_start_utc,
+    merge_windows,
+    rate_bin_edges,
+    shift_windows,
+)
+
+CHANNELS = ("voice", "chat", "email", "social")
+VOICE, CHAT, EMAIL, SOCIAL = range(4)
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything the engine and the KPI layer need, resolved to UTC seconds from horizon start."""
+
+    scenario: Scenario
+    scenario_hash: str
+    t0_utc: pd.Timestamp
+    horizon_s: float
+    warmup_s: float
+    drain: bool
+    interval_s: int
+    # contact types (index c)
+    type_names: list[str]
+    type_channel: np.ndarray  # channel code per type
+    type_language: list[str]
+    type_priority: np.ndarray
+    handle_dists: list[Distribution]
+    patience_dists: list[Distribution | None]
+    rate_edges_s: np.ndarray
+    rates_per_s: np.ndarray  # (types, bins)
+    # agent groups (index g) and agents (index a)
+    group_names: list[str]  # "site/group"
+    group_site: np.ndarray
+    site_names: list[str]
+    site_timezones: list[str]
+    group_wage_per_hour: np.ndarray
+    proficiency: np.ndarray  # (groups, types) handle-time factor, nan where no skill
+    agent_group: np.ndarray
+    agent_windows: list[list[tuple[float, float]]]
+    # channels
+    chat_max_concurrency: int
+    chat_factors: tuple[float, ...]
+    voice_lines: int | None
+    sl_threshold_s: np.ndarray  # per type, seconds (backlog channels: SLA in seconds)
+
+    @property
+    def n_types(self) -> int:
+        return len(self.type_names)
+
+    @property
+    def n_agents(self) -> int:
+        return len(self.agent_group)
+
+    def expected_arrivals(self) -> np.ndarray:
+        """Mean number of arrivals per contact type over the horizon."""
+        return self.rates_per_s @ np.diff(self.rate_edges_s)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A short, stable fingerprint of the scenario's content (for provenance of results)."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def compile_model(scenario: Scenario) -> Model:
+    """Resolve a validated scenario into runtime tables."""
+    h = scenario.horizon
+    t0 = horizon_start_utc(h.start, h.timezone)
+    horizon_s = h.days * DAY_S
+    edges = rate_bin_edges(horizon_s)
+    demand = scenario.demand
+    rates = np.array([arrival_rates(ct, t0, edges) for ct in demand])
+
+    group_names, group_site, wages, prof_rows = [], [], [], []
+    agent_group: list[int] = []
+    agent_windows: list[list[tuple[float, float]]] = []
+    for s_idx, site in enumerate(scenario.sites):
+        for group in site.groups:
+            g = len(group_names)
+            group_names.append(f"{site.name}/{group.name}")
+            group_site.append(s_idx)
+            wages.append(group.wage_per_hour)
+            skills = {(k.language, k.channel): k.proficiency for k in group.skills}
+            prof_rows.append([skills.get((c.language, c.channel), np.nan) for c in demand])
+            for shift in group.shifts:
+                windows = merge_windows(shift_windows(shift, site.timezone, t0, horizon_s))
+                if not windows:
+                    continue
+                for _ in range(shift.headcount):
+                    agent_group.append(g)
+                    agent_windows.append(windows)
+
+    ch = scenario.channels
+    thresholds = []
+    for c in demand:
+        if c.channel == "voice":
+            thresholds.append(ch.voice.sl_threshold_s)
+        elif c.channel == "chat":
+            thresholds.append(ch.chat.sl_threshold_s)
+        else:
+            thresholds.append(getattr(ch, c.channel).sla_hours * 3600.0)
+
+    return Model(
+        scenario=scenario,
+        scenario_hash=scenario_hash(scenario),
+        t0_utc=t0,
+        horizon_s=horizon_s,
+        warmup_s=h.warmup_hours * 3600.0,
+        drain=h.drain,
+        interval_s=h.interval_minutes * 60,
+        type_names=[c.name for c in demand],
+        type_channel=np.array([CHANNELS.index(c.channel) for c in demand], dtype=np.int8),
+        type_language=[c.language for c in demand],
+        type_priority=np.array([c.priority for c in demand], dtype=np.int64),
+        handle_dists=[c.handle_time for c in demand],
+        patience_dists=[c.patience for c in demand],
+        rate_edges_s=edges,
+        rates_per_s=rates,
+        group_names=group_names,
+        group_site=np.array(group_site, dtype=np.int64),
+        site_names=[s.name for s in scenario.sites],
+        site_timezones=[s.timezone for s in scenario.sites],
+        group_wage_per_hour=np.array(wages, dtype=float),
+        proficiency=np.array(prof_rows, dtype=float).reshape(len(group_names), len(demand)),
+        agent_group=np.array(agent_group, dtype=np.int64),
+        agent_windows=agent_windows,
+        chat_max_concurrency=ch.chat.max_concurrency,
+        chat_factors=tuple(ch.chat.factors),
+        voice_lines=ch.voice.lines,
+        sl_threshold_s=np.array(thresholds, dtype=float),
+    )
