@@ -119,6 +119,7 @@ class Engine:
     def _arrival_event(self, _ev: simpy.Event) -> None:
         cid = self.next_cid
         self.next_cid = cid + 1
+        self.arrival[cid] = self.env._now  # the clock's value, free of now + delay rounding
         if cid + 1 < self.n:
             self.env.timeout(self.arrival[cid + 1] - self.env._now).callbacks.append(
                 self._arrival_event
