@@ -1,0 +1,160 @@
+"""The `ccsim` command line: thin wrappers that parse options, call `sim.api`, render with rich.
+
+User mistakes (bad scenario, bad option, existing output folder) print a message and exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sim import api
+from sim.cli_render import kpi_tables, verify_table
+from sim.errors import ScenarioError
+
+app = typer.Typer(
+    help="ccsim: contact-center simulation checked against queueing theory.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out_console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(exc: Exception) -> None:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _progress(label: str) -> Progress:
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="scenario YAML (default: the bundled default scenario)")
+    ] = None,
+    replications: Annotated[int, typer.Option(min=1, help="independent replications")] = (
+        api.DEFAULT_REPLICATIONS
+    ),
+    seed: Annotated[int, typer.Option(min=0, help="random seed")] = api.DEFAULT_SEED,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="write KPIs and contact logs (Parquet) to this new folder")
+    ] = None,
+) -> None:
+    """Simulate a scenario and report KPIs with 95% confidence intervals."""
+    try:
+        from sim.output import check_out_dir, write_run
+
+        if out is not None:
+            check_out_dir(out)
+        sc, source = api.load(scenario)
+        with _progress("simulating") as bar:
+            task = bar.add_task("run", total=replications)
+            result = api.run(
+                sc,
+                replications=replications,
+                seed=seed,
+                progress=lambda done, _total: bar.update(task, completed=done),
+                keep_logs=out is not None,
+            )
+        result.source = source
+        written = write_run(result, out) if out is not None else []
+    except ScenarioError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json(), allow_nan=False) + "\n")
+        return
+    for table in kpi_tables(result):
+        out_console.print(table)
+    if written:
+        out_console.print(f"wrote {len(written)} files to {out}")
+
+
+@app.command()
+def verify(
+    cases: Annotated[Path, typer.Argument(help="reference cases JSON (queueing_cases format)")],
+    simulate: Annotated[
+        bool, typer.Option("--simulate", help="also simulate each case and compare")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    seed: Annotated[int, typer.Option(min=0, help="random seed for --simulate")] = api.DEFAULT_SEED,
+) -> None:
+    """Check ccsim's formulas (and, with --simulate, its engine) against reference values."""
+    from sim.verify import run_verify
+
+    try:
+        with _progress("verifying") as bar:
+            task = bar.add_task("verify", total=None)
+            report = run_verify(
+                cases,
+                simulate=simulate,
+                seed=seed,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except ScenarioError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(report, allow_nan=False) + "\n")
+    else:
+        out_console.print(verify_table(report))
+        s = report["summary"]
+        out_console.print(f"pass {s['pass']}, fail {s['fail']}, unsupported {s['unsupported']}")
+    raise typer.Exit(1 if report["summary"]["fail"] else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion and validation)."""
+    from sim.scenario import scenario_json_schema
+
+    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def dashboard(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="scenario YAML (default: the bundled default scenario)")
+    ] = None,
+    host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8050,
+    replications: Annotated[int, typer.Option(min=1)] = api.DEFAULT_REPLICATIONS,
+    seed: Annotated[int, typer.Option(min=0)] = api.DEFAULT_SEED,
+) -> None:
+    """Serve the dashboard in the browser (127.0.0.1 unless --host says otherwise)."""
+    from dashboard.app import create_app
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(
+            f"[yellow]warning:[/] binding {host}: the dashboard has no authentication; anyone "
+            "who can reach this address can use it"
+        )
+    try:
+        app_ = create_app(scenario, replications=replications, seed=seed)
+    except ScenarioError as exc:
+        _fail(exc)
+        return
+    err_console.print(f"ccsim dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
+    app_.run(host=host, port=port, debug=False)
+
+
+def main() -> None:
+    app()

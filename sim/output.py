@@ -1,0 +1,52 @@
+"""Writing run results to a folder: atomically, and never over an existing one.
+
+The folder is built under a temporary name beside the target and renamed at the end, so an
+interrupted run leaves no half-written result under the name the user asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sim.errors import ScenarioError
+from sim.results import RunResult
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse an output folder that already exists (we never overwrite what the user has)."""
+    if out.exists():
+        raise ScenarioError(
+            f"--out {out}: already exists; ccsim never overwrites results, choose a new folder"
+        )
+    if not out.parent.exists():
+        raise ScenarioError(f"--out {out}: parent folder {out.parent} does not exist")
+
+
+def write_run(result: RunResult, out: Path) -> list[Path]:
+    """Write summary JSON, KPI tables and contact logs (Parquet) and the scenario into `out`."""
+    check_out_dir(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (tmp / "summary.json").write_text(json.dumps(result.to_json(), indent=2))
+        (tmp / "scenario.yaml").write_text(
+            yaml.safe_dump(result.model.scenario.model_dump(mode="json"), sort_keys=False)
+        )
+        flat = result.summary.copy()
+        flat.columns = [f"{m}" if s == "mean" else f"{m}_{s}" for m, s in flat.columns]
+        flat.reset_index().to_parquet(tmp / "kpis.parquet", index=False)
+        result.interval_table().to_parquet(tmp / "intervals.parquet", index=False)
+        if result.logs:
+            names = result.model.type_names
+            frames = [log.to_frame(names).assign(replication=i) for i, log in result.logs.items()]
+            pd.concat(frames, ignore_index=True).to_parquet(tmp / "contacts.parquet", index=False)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sorted(out.iterdir())

@@ -1,0 +1,76 @@
+"""Steady-state estimates from one replication's contact log, named as the reference cases name them.
+
+Only contacts arriving after the warm-up count; time averages (queue length, number in system,
+busy agents) are taken over the window from the end of the warm-up to the last arrival.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.log import ABANDONED, BLOCKED, ContactLog
+from sim.model import Model
+
+
+def estimate(log: ContactLog, model: Model, awt: float, class_idx: int | None = None) -> dict:
+    """Customer- and time-average statistics of one replication (optionally of one class)."""
+    start, stop = model.warmup_s, model.horizon_s
+    keep = (log.arrival_s >= start) & (log.arrival_s < stop)
+    if class_idx is not None:
+        keep &= log.type_idx == class_idx
+    arrival, answer, end = log.arrival_s[keep], log.answer_s[keep], log.end_s[keep]
+    status = log.status[keep]
+    n = len(arrival)
+    blocked = status == BLOCKED
+    abandoned = status == ABANDONED
+    served = np.isfinite(answer)
+    admitted = ~blocked
+    wait = np.where(served, answer - arrival, np.where(abandoned, end - arrival, 0.0))
+    waited = (wait > 0) & admitted
+    window = stop - start
+    # time averages from all contacts (any arrival time) overlapping the window
+    mine = np.ones(len(log), bool) if class_idx is None else log.type_idx == class_idx
+    was_served = np.isfinite(log.answer_s[mine])
+    arrived = log.arrival_s[mine]
+    left_queue = np.where(was_served, log.answer_s[mine], log.end_s[mine])
+    queue_area = _overlap(arrived, left_queue, start, stop)
+    system_area = _overlap(arrived, np.where(was_served, log.end_s[mine], left_queue), start, stop)
+    service_area = _overlap(
+        log.answer_s[mine][was_served], log.end_s[mine][was_served], start, stop
+    )
+    agents = model.n_agents * model.chat_max_concurrency
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "arrivals": float(n),
+            "blocking": blocked.mean(),
+            "p_block": blocked.mean(),
+            "p_wait": (waited & ~blocked).sum() / n,
+            "p_wait_arriving": waited.sum() / n,
+            "p_abandon": abandoned.mean(),
+            "p_abandon_given_wait": abandoned.sum() / waited.sum(),
+            "asa": wait[served].mean(),
+            "asa_served": wait[served].mean(),
+            "mean_wait_given_wait": wait[served & (wait > 0)].mean(),
+            "mean_wait_all": wait[admitted].mean(),
+            "mean_wait_admitted": wait[admitted].mean(),
+            "mean_wait_abandoned": wait[abandoned].mean(),
+            "service_level": (served & (wait <= awt)).sum() / served.sum(),
+            "sl_answered": (served & (wait <= awt)).sum() / served.sum(),
+            "p_served_within_t": (served & (wait <= awt)).sum() / n,
+            "p_abandon_within_t": (abandoned & (wait <= awt)).sum() / n,
+            "mean_queue_len": queue_area / window,
+            "Lq": queue_area / window,
+            "mean_in_system": system_area / window,
+            "L": system_area / window,
+            "Wq": wait[admitted].mean(),
+            "W": (np.where(served, end, arrival + wait) - arrival)[admitted].mean(),
+            "occupancy": service_area / window / agents,
+            "sojourn": (end - arrival)[served].mean(),
+            "wq": wait[served].mean(),
+        }
+
+
+def _overlap(s: np.ndarray, e: np.ndarray, lo: float, hi: float) -> float:
+    """Total length of the intervals [s, e) inside [lo, hi)."""
+    e = np.where(np.isfinite(e), e, hi)
+    return float(np.sum(np.clip(np.minimum(e, hi) - np.maximum(s, lo), 0.0, None)))
