@@ -5,12 +5,18 @@ arrive, one to finish service and, only if it has to wait, one patience timer th
 fires after the contact was answered (lazy cancellation). Agents live in per-group idle queues
 ordered by idle-since time, so "longest-idle agent with the skill" is a look at a few queue heads.
 Chat agents hold up to k chats; their chats speed up or slow down with the agent's concurrency.
+
+Arrivals are pre-generated and sorted, so they need no events at all: the run loop steps SimPy's
+environment and, whenever the next arrival comes before the next scheduled event, advances the
+clock to it and handles it directly. Events are scheduled with `Environment.schedule` as small
+`_Call` objects (the same protocol as `_Call`, without its bookkeeping).
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 import simpy
@@ -20,6 +26,18 @@ from sim.engine.log import ABANDONED, BLOCKED, COMPLETED, IN_SERVICE, WAITING, C
 from sim.model import CHAT, VOICE, Model
 
 _INF = math.inf
+_NORMAL = 1  # simpy.events.NORMAL
+
+
+class _Call:
+    """The least an event needs for `Environment.step`: callbacks, an ok flag and a value."""
+
+    __slots__ = ("callbacks", "_ok", "_value")
+
+    def __init__(self, callback: Callable[[_Call], None], value: object) -> None:
+        self.callbacks = [callback]
+        self._ok = True
+        self._value = value
 
 
 class Engine:
@@ -74,9 +92,9 @@ class Engine:
         self.chat_version = [0] * n
         self.chat_updated = [0.0] * na
 
-        self.busy_since = [-1.0] * na
+        self.chat_since = [-1.0] * na
         self.login_at = [0.0] * na
-        self.busy_rec: tuple[list[int], list[float], list[float]] = ([], [], [])
+        self.chat_busy_rec: tuple[list[int], list[float], list[float]] = ([], [], [])
         self.session_rec: tuple[list[int], list[float], list[float]] = ([], [], [])
 
     def _priority_levels(self, g: int) -> list[list[int]]:
@@ -96,19 +114,13 @@ class Engine:
         env, model = self.env, self.model
         for a, windows in enumerate(model.agent_windows):
             for login, logout in windows:
-                env.timeout(login, value=a).callbacks.append(self._login)
+                self._after(login, self._login, a)
                 if not (model.drain and logout >= model.horizon_s):
-                    env.timeout(logout, value=a).callbacks.append(self._logout)
-        if self.n:
-            env.timeout(self.arrival[0]).callbacks.append(self._arrival_event)
-        if model.drain:
-            env.run()
-        else:
-            env.run(until=model.horizon_s)
+                    self._after(logout, self._logout, a)
+        self._loop(_INF if model.drain else model.horizon_s)
         end_time = env.now
         for a in range(model.n_agents):
-            if self.busy_since[a] >= 0:
-                self._close_busy(a, end_time)
+            self._close_chat_busy(a, end_time)
             if self.on_shift[a] or self.load[a]:
                 self._record_session(a, end_time)
         log = ContactLog.build(self, end_time)
@@ -116,15 +128,31 @@ class Engine:
         return log
 
     # ----------------------------------------------------------------- contacts
-    def _arrival_event(self, _ev: simpy.Event) -> None:
-        cid = self.next_cid
-        self.next_cid = cid + 1
-        self.arrival[cid] = self.env._now  # the clock's value, free of now + delay rounding
-        if cid + 1 < self.n:
-            self.env.timeout(self.arrival[cid + 1] - self.env._now).callbacks.append(
-                self._arrival_event
-            )
-        self._arrive(cid)
+    def _loop(self, until: float) -> None:
+        """Step the environment, handling each pre-generated arrival at its time, up to `until`."""
+        env = self.env
+        queue = env._queue
+        step = env.step
+        arrival, arrive, n = self.arrival, self._arrive, self.n
+        i = 0
+        while True:
+            t_event = queue[0][0] if queue else _INF
+            if i < n and arrival[i] < t_event:
+                if arrival[i] >= until:
+                    break
+                env._now = arrival[i]
+                i += 1
+                self.next_cid = i
+                arrive(i - 1)
+            elif t_event < until:
+                step()
+            else:
+                break
+        if until < _INF:
+            env._now = until
+
+    def _after(self, delay: float, callback: Callable[[_Call], None], value: object) -> None:
+        self.env.schedule(_Call(callback, value), _NORMAL, delay)  # type: ignore[arg-type]
 
     def _arrive(self, cid: int) -> None:
         c = self.ctype[cid]
@@ -142,9 +170,9 @@ class Engine:
         self.n_waiting[c] += 1
         patience = self.patience[cid]
         if patience < _INF:
-            self.env.timeout(patience, value=cid).callbacks.append(self._patience_over)
+            self._after(patience, self._patience_over, cid)
 
-    def _patience_over(self, ev: simpy.Event) -> None:
+    def _patience_over(self, ev: _Call) -> None:
         cid = ev._value
         if self.status[cid] == WAITING:
             self.status[cid] = ABANDONED
@@ -165,7 +193,6 @@ class Engine:
                     best, best_t, best_g = a, since[a], g
         if best >= 0:
             idle[best_g].popleft()
-            self.busy_since[best] = self.env._now
         return best
 
     def _find_chat_agent(self, c: int) -> int:
@@ -197,9 +224,9 @@ class Engine:
             self._start_chat(cid, a, work)
         else:
             self.load[a] = 1
-            self.env.timeout(work, value=cid).callbacks.append(self._finish)
+            self._after(work, self._finish, cid)
 
-    def _finish(self, ev: simpy.Event) -> None:
+    def _finish(self, ev: _Call) -> None:
         cid = ev._value
         self.status[cid] = COMPLETED
         self.end[cid] = self.env._now
@@ -213,18 +240,14 @@ class Engine:
     def _agent_free(self, a: int) -> None:
         """An agent with nothing in service takes the next queued contact, or goes idle."""
         if not self.on_shift[a]:
-            self._close_busy(a, self.env._now)
             self._record_session(a, self.env._now)
             return
         cid = self._pull(self.queues_by_priority[self.agent_group[a]])
         if cid >= 0:
-            if self.busy_since[a] < 0:
-                self.busy_since[a] = self.env._now
             self._start(cid, a)
             if self.channel[self.ctype[cid]] == CHAT:
                 self._fill_chat_slots(a)
             return
-        self._close_busy(a, self.env._now)
         self.idle_since[a] = self.env._now
         self.idle[self.agent_group[a]].append(a)
 
@@ -245,13 +268,14 @@ class Engine:
                 return best
         return -1
 
-    def _close_busy(self, a: int, now: float) -> None:
-        if self.busy_since[a] >= 0:
-            rec = self.busy_rec
+    def _close_chat_busy(self, a: int, now: float) -> None:
+        """Record a period in which the agent held at least one chat."""
+        if self.chat_since[a] >= 0:
+            rec = self.chat_busy_rec
             rec[0].append(a)
-            rec[1].append(self.busy_since[a])
+            rec[1].append(self.chat_since[a])
             rec[2].append(now)
-            self.busy_since[a] = -1.0
+            self.chat_since[a] = -1.0
 
     def _record_session(self, a: int, now: float) -> None:
         rec = self.session_rec
@@ -259,7 +283,7 @@ class Engine:
         rec[1].append(self.login_at[a])
         rec[2].append(now)
 
-    def _login(self, ev: simpy.Event) -> None:
+    def _login(self, ev: _Call) -> None:
         a = ev._value
         self.on_shift[a] = True
         if self.load[a] == 0:
@@ -268,7 +292,7 @@ class Engine:
         elif self.load[a] < self.k and self.chats[a]:
             self.bucket[self.agent_group[a]][self.load[a]][a] = None
 
-    def _logout(self, ev: simpy.Event) -> None:
+    def _logout(self, ev: _Call) -> None:
         a = ev._value
         self.on_shift[a] = False
         if self.load[a] == 0:
@@ -283,6 +307,8 @@ class Engine:
         now = self.env._now
         if self.chat_rescale:
             self._advance_chats(a, now)
+        if self.load[a] == 0:
+            self.chat_since[a] = now
         self.chats[a].add(cid)
         self.load[a] += 1
         self.chat_updated[a] = now
@@ -317,11 +343,9 @@ class Engine:
             self._schedule_chat(cid, max(self.chat_work[cid], 0.0) * factor)
 
     def _schedule_chat(self, cid: int, delay: float) -> None:
-        self.env.timeout(delay, value=(cid, self.chat_version[cid])).callbacks.append(
-            self._chat_done
-        )
+        self._after(delay, self._chat_done, (cid, self.chat_version[cid]))
 
-    def _chat_done(self, ev: simpy.Event) -> None:
+    def _chat_done(self, ev: _Call) -> None:
         cid, version = ev._value
         if version != self.chat_version[cid] or self.status[cid] != IN_SERVICE:
             return  # re-timed since this event was scheduled
@@ -339,6 +363,7 @@ class Engine:
         self.load[a] = level - 1
         self.chat_updated[a] = now
         if self.load[a] == 0:
+            self._close_chat_busy(a, now)
             self._agent_free(a)
             return
         if self.on_shift[a]:

@@ -2,7 +2,8 @@
 
 Times are seconds from the horizon start (UTC). `status` says how each contact ended; unanswered
 contacts have `answer_s` = inf, contacts still open at the end have `end_s` = inf. Agent activity
-(logged-in sessions and busy periods) is kept beside it for occupancy.
+(logged-in sessions, and the periods in which an agent held at least one chat) is kept beside it
+for occupancy; other busy time is the service time of the contacts themselves.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class ConservationError(RuntimeError):
 
 @dataclass(frozen=True)
 class ContactLog:
-    """Outcome of every contact of one replication, plus agent sessions and busy periods."""
+    """Outcome of every contact of one replication, plus agent sessions and chat-busy periods."""
 
     arrival_s: np.ndarray
     type_idx: np.ndarray
@@ -38,9 +39,9 @@ class ContactLog:
     session_agent: np.ndarray
     session_start_s: np.ndarray
     session_end_s: np.ndarray
-    busy_agent: np.ndarray
-    busy_start_s: np.ndarray
-    busy_end_s: np.ndarray
+    chat_busy_agent: np.ndarray
+    chat_busy_start_s: np.ndarray
+    chat_busy_end_s: np.ndarray
 
     @classmethod
     def build(cls, engine: Engine, end_time: float) -> ContactLog:
@@ -58,9 +59,9 @@ class ContactLog:
             session_agent=arr(engine.session_rec[0], dtype=np.int64),
             session_start_s=arr(engine.session_rec[1], dtype=float),
             session_end_s=arr(engine.session_rec[2], dtype=float),
-            busy_agent=arr(engine.busy_rec[0], dtype=np.int64),
-            busy_start_s=arr(engine.busy_rec[1], dtype=float),
-            busy_end_s=arr(engine.busy_rec[2], dtype=float),
+            chat_busy_agent=arr(engine.chat_busy_rec[0], dtype=np.int64),
+            chat_busy_start_s=arr(engine.chat_busy_rec[1], dtype=float),
+            chat_busy_end_s=arr(engine.chat_busy_rec[2], dtype=float),
         )
 
     def __len__(self) -> int:

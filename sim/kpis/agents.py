@@ -9,6 +9,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.log import ContactLog
+from sim.model import CHAT, Model
+
+
+def busy_periods(log: ContactLog, model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, end, agent) of busy time: non-chat services, and periods holding any chat."""
+    served = np.isfinite(log.answer_s) & (model.type_channel[log.type_idx] != CHAT)
+    end = np.minimum(log.end_s[served], log.end_time_s)
+    return (
+        np.concatenate([log.answer_s[served], log.chat_busy_start_s]),
+        np.concatenate([end, log.chat_busy_end_s]),
+        np.concatenate([log.agent[served], log.chat_busy_agent]),
+    )
+
 
 def time_in_intervals(
     starts: np.ndarray, ends: np.ndarray, keys: np.ndarray, n_keys: int, edges: np.ndarray

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.log import ContactLog
-from sim.kpis.agents import chat_busy_time, time_in_intervals
+from sim.kpis.agents import busy_periods, chat_busy_time, time_in_intervals
 from sim.kpis.contacts import contact_frame
 from sim.model import CHANNELS, CHAT, Model
 
@@ -117,9 +117,8 @@ def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFra
     staffed = time_in_intervals(
         log.session_start_s, log.session_end_s, site_of_agent[log.session_agent], n_sites, edges
     )
-    busy = time_in_intervals(
-        log.busy_start_s, log.busy_end_s, site_of_agent[log.busy_agent], n_sites, edges
-    )
+    starts, ends, agents = busy_periods(log, model)
+    busy = time_in_intervals(starts, ends, site_of_agent[agents], n_sites, edges)
     keys = [("site", name) for name in model.site_names] + [("overall", "all")]
     staffed = np.vstack([staffed, staffed.sum(axis=0)])
     busy = np.vstack([busy, busy.sum(axis=0)])
