@@ -98,7 +98,7 @@ def verify(
     seed: Annotated[int, typer.Option(min=0, help="random seed for --simulate")] = api.DEFAULT_SEED,
 ) -> None:
     """Check ccsim's formulas (and, with --simulate, its engine) against reference values."""
-    from sim.verify import run_verify
+    from sim.verify.runner import run_verify
 
     try:
         with _progress("verifying") as bar:

@@ -18,7 +18,6 @@ Both require ``lam < c mu``.
 from __future__ import annotations
 
 import numpy as np
-from scipy import linalg
 from numpy.typing import ArrayLike
 
 from sim.analytic._numerics import out
@@ -54,31 +53,48 @@ def retrial_mm1_metrics(
     }
 
 
+def _level_vector(lam: float, mu: float, exit_rate: float, g: list[float], c: int) -> list[float]:
+    """Expected time in each busy-count state of one orbit level per unit of inflow into c.
+
+    GTH-style state elimination (only sums and products of positive rates, so no
+    cancellation): states 0..c-1 are censored in turn, leaving state c, then the times
+    are recovered by back-substitution. ``g[k]`` is the rate from state c to state k via
+    the levels above; ``exit_rate`` (j gamma) leaves the level from states below c. With
+    ``exit_rate = 0`` the result is the (unnormalised) stationary vector of the level.
+    """
+    d = [0.0] * c
+    gs = [0.0] * c
+    exit_acc = exit_rate
+    carry = 0.0  # rate c -> current state accumulated through censored states
+    exit_c = 0.0
+    for s in range(c):
+        if s > 0:
+            exit_acc = exit_rate + s * mu * exit_acc / d[s - 1]
+        carry = g[s] + carry + (c * mu if s == c - 1 else 0.0)
+        gs[s] = carry
+        d[s] = lam + exit_acc
+        exit_c += carry * exit_acc / d[s]
+        carry = carry * lam / d[s]
+    x = [0.0] * (c + 1)
+    x[c] = lam / exit_c if exit_c > 0 else 1.0
+    x[c - 1] = x[c] * gs[c - 1] / d[c - 1]
+    for s in range(c - 2, -1, -1):
+        x[s] = (x[s + 1] * (s + 1) * mu + x[c] * gs[s]) / d[s]
+    return x
+
+
 def _solve_mmc_retrial(lam: float, mu: float, gamma: float, c: int, top: int) -> np.ndarray:
     """Stationary pi[j, i] (j in orbit, i busy agents), orbit truncated at ``top``.
 
-    Levels j only move up through state (c, j), so pi_{j+1} = pi_j[c] * r_{j+1}; the
-    vectors r_j come from a backward recursion (linear level reduction), O(top c^3).
+    Levels only move up through state (c, j), so pi_{j+1} = pi_j[c] r_{j+1}; the vectors
+    r_j come from a backward recursion over levels (linear level reduction).
     """
-    i = np.arange(c + 1)
-    base = np.zeros((c + 1, c + 1))
-    base[i[:-1], i[:-1] + 1] = lam
-    base[i[1:], i[1:] - 1] = i[1:] * mu
     r = np.zeros((top + 2, c + 1))
-    e_c = np.zeros(c + 1)
-    e_c[c] = 1.0
     for j in range(top, -1, -1):
-        m = base.copy()
-        out_rate = lam * ((i < c) | (j < top)) + i * mu + j * gamma * (i < c)
-        m[i, i] = -out_rate
-        # Retrials from level j+1: (k, j+1) -> (k+1, j), folded into row c.
-        m[c, 1:] += r[j + 1, :-1] * (j + 1) * gamma
-        if j > 0:
-            r[j] = linalg.solve(m.T, -lam * e_c, check_finite=False)
-        else:
-            a = m.T.copy()
-            a[0, :] = 1.0
-            r[0] = linalg.solve(a, np.eye(c + 1)[0], check_finite=False)
+        # Returns from level j+1: (k, j+1) -> (k+1, j) at rate (j+1) gamma, per unit of pi(c, j).
+        back = r[j + 1] * (j + 1) * gamma
+        g = [0.0] + [float(v) for v in back[: c - 1]]
+        r[j] = _level_vector(lam, mu, j * gamma, g, c)
     pi = np.zeros((top + 1, c + 1))
     pi[0] = r[0]
     for j in range(1, top + 1):
@@ -86,7 +102,6 @@ def _solve_mmc_retrial(lam: float, mu: float, gamma: float, c: int, top: int) ->
         total = pi[j].sum()
         if total > 1e100:  # rescale to avoid overflow; only ratios matter
             pi[: j + 1] /= total
-    pi = np.maximum(pi, 0.0)
     return pi / pi.sum()
 
 

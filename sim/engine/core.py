@@ -291,6 +291,7 @@ class Engine:
             self._agent_free(a)
         elif self.load[a] < self.k and self.chats[a]:
             self.bucket[self.agent_group[a]][self.load[a]][a] = None
+            self._fill_chat_slots(a)
 
     def _logout(self, ev: _Call) -> None:
         a = ev._value

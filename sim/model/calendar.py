@@ -44,7 +44,7 @@ def arrival_rates(ct: ContactType, t0: pd.Timestamp, edges: np.ndarray) -> np.nd
 
     weekday = np.asarray(ct.weekday_profile, dtype=float)
     weekday = weekday / weekday.mean()
-    day_factor = weekday[local.weekday.to_numpy()]
+    day_factor = weekday[local.day_of_week.to_numpy()]
     dates = local.normalize().tz_localize(None).to_numpy()
     peak = np.ones(len(dates))
     for p in ct.peaks:

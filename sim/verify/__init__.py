@@ -1,5 +1,1 @@
-"""Verification against reference queueing values: analytic and simulated."""
-
-from sim.verify.runner import load_cases, run_verify
-
-__all__ = ["load_cases", "run_verify"]
+"""Verification against reference queueing values: analytic and simulated (see runner)."""

@@ -48,12 +48,12 @@ def estimate(log: ContactLog, model: Model, awt: float, class_idx: int | None = 
             "p_wait_arriving": waited.sum() / n,
             "p_abandon": abandoned.mean(),
             "p_abandon_given_wait": abandoned.sum() / waited.sum(),
-            "asa": wait[served].mean(),
-            "asa_served": wait[served].mean(),
-            "mean_wait_given_wait": wait[served & (wait > 0)].mean(),
-            "mean_wait_all": wait[admitted].mean(),
-            "mean_wait_admitted": wait[admitted].mean(),
-            "mean_wait_abandoned": wait[abandoned].mean(),
+            "asa": _mean(wait[served]),
+            "asa_served": _mean(wait[served]),
+            "mean_wait_given_wait": _mean(wait[served & (wait > 0)]),
+            "mean_wait_all": _mean(wait[admitted]),
+            "mean_wait_admitted": _mean(wait[admitted]),
+            "mean_wait_abandoned": _mean(wait[abandoned]),
             "service_level": (served & (wait <= awt)).sum() / served.sum(),
             "sl_answered": (served & (wait <= awt)).sum() / served.sum(),
             "p_served_within_t": (served & (wait <= awt)).sum() / n,
@@ -62,11 +62,11 @@ def estimate(log: ContactLog, model: Model, awt: float, class_idx: int | None = 
             "Lq": queue_area / window,
             "mean_in_system": system_area / window,
             "L": system_area / window,
-            "Wq": wait[admitted].mean(),
-            "W": (np.where(served, end, arrival + wait) - arrival)[admitted].mean(),
+            "Wq": _mean(wait[admitted]),
+            "W": _mean((np.where(served, end, arrival + wait) - arrival)[admitted]),
             "occupancy": service_area / window / agents,
-            "sojourn": (end - arrival)[served].mean(),
-            "wq": wait[served].mean(),
+            "sojourn": _mean((end - arrival)[served]),
+            "wq": _mean(wait[served]),
         }
 
 
@@ -74,3 +74,8 @@ def _overlap(s: np.ndarray, e: np.ndarray, lo: float, hi: float) -> float:
     """Total length of the intervals [s, e) inside [lo, hi)."""
     e = np.where(np.isfinite(e), e, hi)
     return float(np.sum(np.clip(np.minimum(e, hi) - np.maximum(s, lo), 0.0, None)))
+
+
+def _mean(values: np.ndarray) -> float:
+    """Mean that is nan (without a warning) when there is nothing to average."""
+    return float(values.mean()) if len(values) else float("nan")

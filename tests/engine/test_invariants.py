@@ -1,0 +1,152 @@
+"""Invariants of every run: conservation, causality, FCFS, determinism, common random numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+from helpers import compiled, single_queue
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.engine import generate_demand, simulate
+from sim.engine.log import ABANDONED, COMPLETED, IN_SERVICE, WAITING
+
+
+@st.composite
+def small_centers(draw):
+    """Random small multi-queue, multi-group centers with shifts that start and end mid-run."""
+    channels = draw(st.lists(st.sampled_from(["voice", "chat", "email"]), min_size=1, max_size=3))
+    demand, skills = [], []
+    for i, channel in enumerate(channels):
+        patience = (
+            None
+            if channel == "email" or draw(st.booleans())
+            else {"dist": "exponential", "mean_s": draw(st.floats(5, 600))}
+        )
+        demand.append(
+            {
+                "name": f"q{i}",
+                "channel": channel,
+                "language": "en",
+                "timezone": "UTC",
+                "volume_per_day": draw(st.floats(50, 3000)),
+                "handle_time": {
+                    "dist": draw(st.sampled_from(["exponential", "deterministic"])),
+                    "mean_s": draw(st.floats(30, 900)),
+                },
+                "patience": patience,
+                "priority": draw(st.integers(1, 3)),
+            }
+        )
+        skills.append({"language": "en", "channel": channel})
+    groups = []
+    for g in range(draw(st.integers(1, 3))):
+        chosen = draw(st.lists(st.sampled_from(skills), min_size=1, max_size=3, unique_by=str))
+        shifts = [
+            {
+                "start": f"{draw(st.integers(0, 23)):02d}:00",
+                "end": f"{draw(st.integers(0, 23)):02d}:30",
+                "headcount": draw(st.integers(0, 6)),
+            }
+            for _ in range(draw(st.integers(1, 2)))
+        ]
+        groups.append({"name": f"g{g}", "skills": chosen, "shifts": shifts})
+    groups[0]["skills"] = skills  # every contact type has a skilled group
+    concurrency = draw(st.integers(1, 3))
+    factors = sorted(draw(st.lists(st.floats(1, 2), min_size=concurrency, max_size=concurrency)))
+    return {
+        "horizon": {"start": "2026-01-05", "days": draw(st.sampled_from([0.25, 0.5, 1.0]))},
+        "channels": {
+            "chat": {"max_concurrency": concurrency, "aht_factor_by_concurrency": factors},
+            "voice": {"lines": draw(st.one_of(st.none(), st.integers(1, 20)))},
+        },
+        "demand": demand,
+        "sites": [{"name": "s", "timezone": "UTC", "location": "onshore", "groups": groups}],
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=small_centers(), seed=st.integers(0, 2**32 - 1))
+def test_conservation_and_causality(data, seed):
+    """Every contact ends in one state; nobody is answered before arriving or served twice."""
+    model = compiled(data)
+    log = simulate(model, seed)  # the engine itself raises on a conservation breach
+    counts = log.status_counts()
+    assert sum(counts.values()) == len(log)
+    answered = np.isfinite(log.answer_s)
+    assert np.all(log.answer_s[answered] >= log.arrival_s[answered])
+    done = log.status == COMPLETED
+    assert np.all(log.end_s[done] >= log.answer_s[done])
+    assert np.all(np.isfinite(log.answer_s[log.status == IN_SERVICE]))
+    assert not np.any(answered[(log.status == WAITING) | (log.status == ABANDONED)])
+    assert np.all(log.agent[answered] >= 0)
+    # an agent's non-chat contacts never overlap in time
+    voice_or_mail = answered & (model.type_channel[log.type_idx] != 1)
+    for a in np.unique(log.agent[voice_or_mail]):
+        mine = voice_or_mail & (log.agent == a)
+        start, end = log.answer_s[mine], log.end_s[mine]
+        order = np.argsort(start)
+        assert np.all(start[order][1:] >= end[order][:-1])
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=small_centers(), seed=st.integers(0, 2**32 - 1))
+def test_fcfs_within_each_queue(data, seed):
+    """Within one queue, contacts are answered in the order they arrived."""
+    model = compiled(data)
+    log = simulate(model, seed)
+    for c in range(model.n_types):
+        mine = (log.type_idx == c) & np.isfinite(log.answer_s)
+        assert np.all(np.diff(log.answer_s[mine]) >= 0)
+
+
+def test_same_seed_identical_results():
+    """The same model and seed give bit-identical logs; another seed does not."""
+    model = compiled(single_queue(days=0.5))
+    a, b = simulate(model, 11), simulate(model, 11)
+    for field in ("arrival_s", "answer_s", "end_s", "agent", "status"):
+        assert np.array_equal(getattr(a, field), getattr(b, field))
+    c = simulate(model, 12)
+    assert not np.array_equal(a.arrival_s, c.arrival_s)
+
+
+def test_common_random_numbers_across_staffing():
+    """Changing staffing leaves every contact's arrival, handle time and patience unchanged."""
+    low, high = compiled(single_queue(agents=90)), compiled(single_queue(agents=110))
+    d1, d2 = generate_demand(low, 5, 0), generate_demand(high, 5, 0)
+    assert np.array_equal(d1.arrival_s, d2.arrival_s)
+    assert np.array_equal(d1.base_handle_s, d2.base_handle_s)
+    assert np.array_equal(d1.patience_s, d2.patience_s)
+
+
+def test_adding_a_queue_keeps_other_streams():
+    """A new contact type does not shift the random numbers of existing ones."""
+    one = single_queue()
+    two = single_queue()
+    extra = dict(two["demand"][0], name="another", volume_per_day=500)
+    two["demand"].append(extra)
+    d1, d2 = generate_demand(compiled(one), 5, 0), generate_demand(compiled(two), 5, 0)
+    assert np.array_equal(d1.arrival_s, d2.arrival_s[d2.type_idx == 0])
+    assert np.array_equal(d1.base_handle_s, d2.base_handle_s[d2.type_idx == 0])
+
+
+def test_agent_finishes_call_after_shift_end():
+    """An agent on a call at shift end finishes it, then logs off and takes no more."""
+    data = single_queue(agents=1, rate_per_s=0.05, patience_s=None, days=0.5)
+    data["demand"][0]["handle_time"] = {"dist": "deterministic", "mean_s": 1000}
+    data["sites"][0]["groups"][0]["shifts"] = [{"start": "00:00", "end": "06:00", "headcount": 1}]
+    model = compiled(data)
+    log = simulate(model, 3)
+    answered = np.isfinite(log.answer_s)
+    assert log.answer_s[answered].max() < 6 * 3600  # nothing new after shift end
+    assert log.end_s[answered].max() > 6 * 3600  # the last call ran over
+    assert log.session_end_s.max() == log.end_s[answered].max()  # logged off when it ended
+
+
+def test_trunk_lines_block_callers():
+    """With K lines, callers finding K voice calls in the system get a busy signal."""
+    data = single_queue(agents=2, rate_per_s=0.05, patience_s=None, days=0.5)
+    data["channels"] = {"voice": {"lines": 2}}
+    log = simulate(compiled(data), 1)
+    counts = log.status_counts()
+    assert counts["blocked"] > 0
+    assert counts["waiting"] == 0  # two lines, two agents: nobody can queue
