@@ -1,0 +1,141 @@
+"""The command line as users script it: JSON shapes, exit codes, output folders."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+runner = CliRunner()
+
+
+def _run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def default_json() -> dict:
+    result = _run("run", "--replications", "3", "--seed", "5", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_run_json_shape(default_json):
+    """`ccsim run --json` prints the documented object: scenario, seed, kpis, conservation."""
+    data = default_json
+    assert data["seed"] == 5 and data["replications"] == 3
+    assert data["scenario"]["name"] == "default"
+    overall = data["kpis"]["overall"]
+    for metric in ("service_level", "asa_s", "abandon_rate", "aht_s", "occupancy", "offered"):
+        assert set(overall[metric]) == {"mean", "ci95_low", "ci95_high"}
+        assert overall[metric]["ci95_low"] <= overall[metric]["mean"] <= overall[metric]["ci95_high"]
+    assert set(data["kpis"]["by_queue"]) == {
+        "en_voice_us", "es_voice_es", "en_chat_us", "es_chat_es", "en_email_us", "es_email_es"
+    }  # fmt: skip
+    assert set(data["kpis"]["by_site"]) == {"mexico_city", "manila"}
+    assert data["conservation"]["holds"] is True
+    assert len(data["conservation"]["replications"]) == 3
+
+
+def test_default_scenario_is_plausible(default_json):
+    """The bundled default looks like a real operation: SL near 80/20, occupancy 70-90%."""
+    overall = default_json["kpis"]["overall"]
+    voice = {q: v for q, v in default_json["kpis"]["by_queue"].items() if "voice" in q}
+    for q in voice.values():
+        assert 0.7 <= q["service_level"]["mean"] <= 0.95
+        assert q["abandon_rate"]["mean"] < 0.1
+    assert 0.7 <= overall["occupancy"]["mean"] <= 0.9
+
+
+def test_run_is_reproducible():
+    """Same scenario and seed, same JSON KPIs."""
+    a = json.loads(_run("run", "--replications", "2", "--seed", "9", "--json").stdout)
+    b = json.loads(_run("run", "--replications", "2", "--seed", "9", "--json").stdout)
+    assert a["kpis"] == b["kpis"]
+
+
+def test_run_table_output():
+    """Without --json a table of KPIs with CI half-widths is printed."""
+    result = _run("run", "--replications", "2")
+    assert result.exit_code == 0
+    assert "en_voice_us" in result.stdout and "±" in result.stdout and "occupancy" in result.stdout
+
+
+def test_out_folder_written_and_never_overwritten(tmp_path):
+    """--out writes Parquet and JSON; a second run to the same folder exits 2, files intact."""
+    import pandas as pd
+
+    out = tmp_path / "run1"
+    assert _run("run", "--replications", "2", "--out", str(out)).exit_code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["contacts.parquet", "intervals.parquet", "kpis.parquet", "scenario.yaml",
+                     "summary.json"]  # fmt: skip
+    contacts = pd.read_parquet(out / "contacts.parquet")
+    assert set(contacts["replication"]) == {0, 1}
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["conservation"]["replications"][0]["offered"] == int(
+        (contacts["replication"] == 0).sum()
+    )
+    before = (out / "summary.json").read_bytes()
+    again = _run("run", "--replications", "2", "--out", str(out))
+    assert again.exit_code == 2
+    assert "already exists" in again.stderr
+    assert (out / "summary.json").read_bytes() == before
+
+
+BAD_SCENARIOS = {
+    "empty": ("", "the file is empty"),
+    "not_yaml": ("horizon: [\n", "not valid YAML"),
+    "missing": ("horizon: {start: 2026-01-05}\n", "demand: required field is missing"),
+    "wrong_type": ("horizon: {start: 2026-01-05, days: many}\ndemand: []\nsites: []\n",
+                   "horizon.days"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(BAD_SCENARIOS))
+def test_bad_scenario_exit_2(tmp_path, name):
+    """Each class of bad scenario prints a clear message and exits 2, without a traceback."""
+    text, message = BAD_SCENARIOS[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text)
+    result = _run("run", str(path))
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_negative_rate_and_unknown_zone_exit_2(tmp_path):
+    """Negative volumes and unknown time zones in the default scenario file are caught."""
+    from sim.scenario import DEFAULT_SCENARIO
+
+    text = DEFAULT_SCENARIO.read_text()
+    bad = text.replace("volume_per_day: 2400", "volume_per_day: -2400").replace(
+        "timezone: Asia/Manila", "timezone: Asia/Nowhere"
+    )
+    path = tmp_path / "bad.yaml"
+    path.write_text(bad)
+    result = _run("run", str(path))
+    assert result.exit_code == 2
+    assert "demand[0].volume_per_day" in result.stderr
+    assert "sites[1].timezone" in result.stderr and "Asia/Nowhere" in result.stderr
+
+
+def test_missing_scenario_file_exit_2(tmp_path):
+    result = _run("run", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_bad_option_exit_2():
+    """Out-of-range options are usage errors (exit 2)."""
+    assert _run("run", "--replications", "0").exit_code == 2
+
+
+def test_schema_is_json_schema():
+    """`ccsim schema` prints a JSON Schema describing the scenario fields."""
+    result = _run("schema")
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "ccsim scenario"
+    assert {"horizon", "demand", "sites"} <= set(schema["required"])
