@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sim import api
 from sim.cli_render import kpi_tables, verify_table
 from sim.errors import ScenarioError
+from sim.scenario.models import check_timezone
 
 app = typer.Typer(
     help="ccsim: contact-center simulation checked against queueing theory.",
@@ -57,6 +58,10 @@ def run(
     out: Annotated[
         Path | None, typer.Option(help="write KPIs and contact logs (Parquet) to this new folder")
     ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(help="IANA zone for interval times in --out (default: scenario reporting)"),
+    ] = None,
 ) -> None:
     """Simulate a scenario and report KPIs with 95% confidence intervals."""
     try:
@@ -64,6 +69,8 @@ def run(
 
         if out is not None:
             check_out_dir(out)
+        if timezone is not None:
+            check_timezone(timezone, "--timezone")
         sc, source = api.load(scenario)
         with _progress("simulating") as bar:
             task = bar.add_task("run", total=replications)
@@ -75,7 +82,7 @@ def run(
                 keep_logs=out is not None,
             )
         result.source = source
-        written = write_run(result, out) if out is not None else []
+        written = write_run(result, out, timezone) if out is not None else []
     except ScenarioError as exc:
         _fail(exc)
         return

@@ -28,7 +28,7 @@ def check_out_dir(out: Path) -> None:
         raise ScenarioError(f"--out {out}: parent folder {out.parent} does not exist")
 
 
-def write_run(result: RunResult, out: Path) -> list[Path]:
+def write_run(result: RunResult, out: Path, timezone: str | None = None) -> list[Path]:
     """Write summary JSON, KPI tables and contact logs (Parquet) and the scenario into `out`."""
     check_out_dir(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -40,7 +40,7 @@ def write_run(result: RunResult, out: Path) -> list[Path]:
         flat = result.summary.copy()
         flat.columns = [f"{m}" if s == "mean" else f"{m}_{s}" for m, s in flat.columns]
         flat.reset_index().to_parquet(tmp / "kpis.parquet", index=False)
-        result.interval_table().to_parquet(tmp / "intervals.parquet", index=False)
+        result.interval_table(timezone).to_parquet(tmp / "intervals.parquet", index=False)
         if result.logs:
             names = result.model.type_names
             frames = [log.to_frame(names).assign(replication=i) for i, log in result.logs.items()]

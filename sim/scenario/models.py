@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from sim.errors import ScenarioError
 from sim.scenario.distributions import Distribution
 
 Channel = Literal["voice", "chat", "email", "social"]
@@ -43,6 +44,14 @@ def _check_zone(name: str) -> str:
             f"unknown time zone {name!r}: use an IANA name such as 'America/New_York' or 'UTC'"
         ) from None
     return name
+
+
+def check_timezone(name: str, where: str) -> str:
+    """A valid IANA zone name, or a `ScenarioError` naming the option it came from."""
+    try:
+        return _check_zone(name)
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
 
 
 def _check_name(name: str) -> str:
