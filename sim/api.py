@@ -1,8 +1,8 @@
 """The public Python API: what the CLI and the dashboard call (never the engine directly).
 
-    >>> from sim import api
-    >>> result = api.run("scenarios/default.yaml", replications=5, seed=1)
-    >>> result.kpi("service_level", "queue", "en_voice_us")
+>>> from sim import api
+>>> result = api.run("scenarios/default.yaml", replications=5, seed=1)
+>>> result.kpi("service_level", "queue", "en_voice_us")
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a run returns: KPIs with confidence intervals, provenance, and the JSON users script against.
+"""What a run returns: KPIs with confidence intervals, provenance, and the JSON users script.
 
 JSON shape (public contract): {"scenario": {...}, "seed", "replications", "ccsim_version",
 "wall_time_s", "kpis": {"overall": {metric: {"mean", "ci95_low", "ci95_high"}}, "by_queue": {queue:

@@ -36,9 +36,7 @@ def single_queue(
                 "timezone": "UTC",
                 "volume_per_day": rate_per_s * 86_400,
                 "handle_time": handle or {"dist": "exponential", "mean_s": aht_s},
-                "patience": (
-                    {"dist": "exponential", "mean_s": patience_s} if patience_s else None
-                ),
+                "patience": ({"dist": "exponential", "mean_s": patience_s} if patience_s else None),
             }
         ],
         "sites": [

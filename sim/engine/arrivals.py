@@ -41,7 +41,9 @@ def generate_demand(model: Model, seed: int, replication: int) -> Demand:
         t.sort()
         times.append(t)
         types.append(np.full(total, c, dtype=np.int64))
-        handles.append(model.handle_dists[c].sample(stream(seed, replication, "handle", name), total))
+        handles.append(
+            model.handle_dists[c].sample(stream(seed, replication, "handle", name), total)
+        )
         dist = model.patience_dists[c]
         patiences.append(
             np.full(total, np.inf)

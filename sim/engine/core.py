@@ -1,8 +1,8 @@
 """The SimPy engine: contacts meet agents through callbacks, with agents kept as plain state.
 
 No SimPy process or `Resource` per contact (that costs ~4 us a cycle). A contact costs one event to
-arrive, one to finish service and, only if it has to wait, one patience timer that is ignored when it
-fires after the contact was answered (lazy cancellation). Agents live in per-group idle queues
+finish service and, only if it has to wait, one patience timer that is ignored when it fires after
+the contact was answered (lazy cancellation). Agents live in per-group idle queues
 ordered by idle-since time, so "longest-idle agent with the skill" is a look at a few queue heads.
 Chat agents hold up to k chats; their chats speed up or slow down with the agent's concurrency.
 
@@ -65,7 +65,9 @@ class Engine:
         prof = model.proficiency
         self.prof = [[(0.0 if np.isnan(v) else float(v)) for v in row] for row in prof]
         # groups able to serve each type, and each group's queues grouped by priority level
-        self.groups_for_type = [[g for g in range(ng) if not np.isnan(prof[g, c])] for c in range(nt)]
+        self.groups_for_type = [
+            [g for g in range(ng) if not np.isnan(prof[g, c])] for c in range(nt)
+        ]
         self.queues_by_priority = [self._priority_levels(g) for g in range(ng)]
         self.chat_queues_by_priority = [
             [[c for c in level if self.channel[c] == CHAT] for level in levels]

@@ -22,13 +22,17 @@ def summarize(values: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         stats.t.ppf(0.975, np.maximum(n.to_numpy() - 1, 1)), index=n.index, columns=n.columns
     )
     half = (t * se).where(n > 1)
-    return pd.concat(
-        {
-            "mean": mean,
-            "se": se.where(n > 1),
-            "ci95_low": mean - half,
-            "ci95_high": mean + half,
-            "n": n,
-        },
-        axis=1,
-    ).swaplevel(0, 1, axis=1).sort_index(axis=1)
+    return (
+        pd.concat(
+            {
+                "mean": mean,
+                "se": se.where(n > 1),
+                "ci95_low": mean - half,
+                "ci95_high": mean + half,
+                "n": n,
+            },
+            axis=1,
+        )
+        .swaplevel(0, 1, axis=1)
+        .sort_index(axis=1)
+    )

@@ -27,7 +27,7 @@ def busy_periods(log: ContactLog, model: Model) -> tuple[np.ndarray, np.ndarray,
 def time_in_intervals(
     starts: np.ndarray, ends: np.ndarray, keys: np.ndarray, n_keys: int, edges: np.ndarray
 ) -> np.ndarray:
-    """Seconds of the periods [start, end) falling in each interval, per key: (n_keys, intervals)."""
+    """Seconds of the periods [start, end) in each interval, per key: shape (n_keys, intervals)."""
     out = np.zeros((n_keys, len(edges) - 1))
     for k in range(n_keys):
         sel = keys == k

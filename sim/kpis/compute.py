@@ -133,7 +133,8 @@ def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFra
         )
         n_int = staffed.shape[1]
         rows = pd.MultiIndex.from_tuples(
-            [(d, k, i) for d, k in keys for i in range(n_int)], names=["dimension", "key", "interval"]
+            [(d, k, i) for d, k in keys for i in range(n_int)],
+            names=["dimension", "key", "interval"],
         )
         intervals = pd.DataFrame(
             {

@@ -21,9 +21,9 @@ DAY_S = 86_400
 
 def horizon_start_utc(start: dt.date, timezone: str) -> pd.Timestamp:
     """The UTC instant of local midnight at the start of the horizon."""
-    return pd.Timestamp(dt.datetime.combine(start, dt.time(), tzinfo=ZoneInfo(timezone))).tz_convert(
-        "UTC"
-    )
+    return pd.Timestamp(
+        dt.datetime.combine(start, dt.time(), tzinfo=ZoneInfo(timezone))
+    ).tz_convert("UTC")
 
 
 def rate_bin_edges(horizon_s: float) -> np.ndarray:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.scenario.distributions import Distribution
-from sim.scenario.models import Scenario
 from sim.model.calendar import (
     DAY_S,
     arrival_rates,
@@ -23,6 +21,8 @@ from sim.model.calendar import (
     rate_bin_edges,
     shift_windows,
 )
+from sim.scenario.distributions import Distribution
+from sim.scenario.models import Scenario
 
 CHANNELS = ("voice", "chat", "email", "social")
 VOICE, CHAT, EMAIL, SOCIAL = range(4)

@@ -39,7 +39,7 @@ class Exponential(_Dist):
 
 
 class Lognormal(_Dist):
-    """Right-skewed durations, typical of real handle times; given by mean and coefficient of variation."""
+    """Right-skewed durations, typical of real handle times; given by mean and CV."""
 
     dist: Literal["lognormal"]
     mean_s: PositiveFloat

@@ -37,7 +37,9 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        raise ScenarioError(f"{source}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+        raise ScenarioError(
+            f"{source}: not valid YAML{at}: {getattr(exc, 'problem', exc)}"
+        ) from None
     if data is None:
         raise ScenarioError(f"{source}: the file is empty; a scenario needs horizon, demand, sites")
     if not isinstance(data, dict):

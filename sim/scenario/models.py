@@ -1,8 +1,8 @@
 """The scenario: a validated, frozen description of one contact center over one horizon.
 
 Units are in the field names (`_s`, `_hours`, `_per_hour`, `_per_day`). Local times (customers'
-intraday profiles, agents' shifts) are wall-clock times in the IANA zone named next to them; they are
-resolved to UTC once, when the scenario is compiled into a runtime model.
+intraday profiles, agents' shifts) are wall-clock times in the IANA zone named next to them; they
+are resolved to UTC once, when the scenario is compiled into a runtime model.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class _Frozen(BaseModel):
 
 
 class Horizon(_Frozen):
-    """The simulated period: whole or fractional days from local midnight of `start` in `timezone`."""
+    """The simulated period: whole or fractional days from local midnight of `start`."""
 
     start: dt.date
     days: PositiveFloat = 7
@@ -135,8 +135,9 @@ class ContactType(_Frozen):
     peaks: list[Peak] = Field(default_factory=list)
     handle_time: Distribution
     patience: Distribution | None = Field(
-        None, description="time a waiting customer stays before abandoning (voice, chat); "
-        "none = waits forever"
+        None,
+        description="time a waiting customer stays before abandoning (voice, chat); "
+        "none = waits forever",
     )
     priority: PositiveInt = Field(1, description="1 is served first; equal priorities are FCFS")
 

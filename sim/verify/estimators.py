@@ -1,4 +1,4 @@
-"""Steady-state estimates from one replication's contact log, named as the reference cases name them.
+"""Steady-state estimates from one replication's log, named as the reference cases name them.
 
 Only contacts arriving after the warm-up count; time averages (queue length, number in system,
 busy agents) are taken over the window from the end of the warm-up to the last arrival.

@@ -1,4 +1,4 @@
-"""`ccsim verify`: compare ccsim's analytic layer (and, on request, its engine) with reference cases.
+"""`ccsim verify`: compare ccsim's analytic layer (and optionally its engine) with reference cases.
 
 A metric passes analytically when ccsim's formula matches `expected` within the case's tolerance,
 and in simulation when `expected` lies within 4 standard errors of the simulated mean.
@@ -68,7 +68,11 @@ def _check_case(case: dict[str, Any], simulate: bool, seed: int) -> dict[str, An
     checks, ok = [], True
     for metric, exp in expected.items():
         value = analytic.get(metric)
-        check: dict[str, Any] = {"metric": metric, "expected": _clean(exp), "analytic": _clean(value)}
+        check: dict[str, Any] = {
+            "metric": metric,
+            "expected": _clean(exp),
+            "analytic": _clean(value),
+        }
         if value is not None:
             check["analytic_ok"] = bool(tolerance_ok(case, metric, exp, value))
             ok &= check["analytic_ok"]

@@ -31,7 +31,9 @@ def test_run_json_shape(default_json):
     overall = data["kpis"]["overall"]
     for metric in ("service_level", "asa_s", "abandon_rate", "aht_s", "occupancy", "offered"):
         assert set(overall[metric]) == {"mean", "ci95_low", "ci95_high"}
-        assert overall[metric]["ci95_low"] <= overall[metric]["mean"] <= overall[metric]["ci95_high"]
+        assert (
+            overall[metric]["ci95_low"] <= overall[metric]["mean"] <= overall[metric]["ci95_high"]
+        )
     assert set(data["kpis"]["by_queue"]) == {
         "en_voice_us", "es_voice_es", "en_chat_us", "es_chat_es", "en_email_us", "es_email_es"
     }  # fmt: skip

@@ -78,9 +78,7 @@ def test_shift_in_site_local_time():
     """A 09:00-17:00 Manila shift logs in at 01:00 UTC and out at 09:00 UTC."""
     data = single_queue(days=1)
     data["sites"][0]["timezone"] = "Asia/Manila"
-    data["sites"][0]["groups"][0]["shifts"] = [
-        {"start": "09:00", "end": "17:00", "headcount": 3}
-    ]
+    data["sites"][0]["groups"][0]["shifts"] = [{"start": "09:00", "end": "17:00", "headcount": 3}]
     model = compiled(data)
     assert model.n_agents == 3
     assert model.agent_windows[0] == [(3600.0, 9 * 3600.0)]
