@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     NonNegativeFloat,
     NonNegativeInt,
@@ -25,7 +23,11 @@ from pydantic import (
 )
 
 from sim.errors import ScenarioError
+from sim.scenario.base import Frozen, Probability
+from sim.scenario.costs import Costs
 from sim.scenario.distributions import Distribution
+from sim.scenario.journeys import Bot, Callback, Redial, Repeat
+from sim.scenario.workforce import Pricing, Workforce
 
 Channel = Literal["voice", "chat", "email", "social"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -72,7 +74,6 @@ def _check_clock(value: str) -> str:
 TimeZone = Annotated[str, AfterValidator(_check_zone)]
 Name = Annotated[str, AfterValidator(_check_name)]
 Clock = Annotated[str, AfterValidator(_check_clock)]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 def clock_seconds(value: str) -> int:
@@ -81,11 +82,7 @@ def clock_seconds(value: str) -> int:
     return int(hours) * 3600 + int(minutes) * 60
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Horizon(_Frozen):
+class Horizon(Frozen):
     """The simulated period: whole or fractional days from local midnight of `start`."""
 
     start: dt.date
@@ -100,7 +97,7 @@ class Horizon(_Frozen):
     )
 
 
-class Peak(_Frozen):
+class Peak(Frozen):
     """A volume multiplier on the customers' local dates from `start` to `end`, both included."""
 
     start: dt.date
@@ -114,7 +111,7 @@ class Peak(_Frozen):
         return self
 
 
-class ContactType(_Frozen):
+class ContactType(Frozen):
     """One stream of demand: a channel x language x segment with its own volume, profiles, times."""
 
     name: Name
@@ -140,6 +137,17 @@ class ContactType(_Frozen):
         "none = waits forever",
     )
     priority: PositiveInt = Field(1, description="1 is served first; equal priorities are FCFS")
+    home_sites: list[str] | None = Field(
+        None,
+        description="sites that serve this queue at once; other sites only through "
+        "routing.overflow (default: every site with the skill)",
+    )
+    bot: Bot | None = None
+    repeat: Repeat | None = Field(
+        None, description="unresolved issues come back (resolution chance: skills' fcr)"
+    )
+    redial: Redial | None = None
+    callback: Callback | None = None
 
     @model_validator(mode="after")
     def _profiles(self) -> ContactType:
@@ -160,18 +168,27 @@ class ContactType(_Frozen):
             raise ValueError("weekday_profile weights are all zero: at least one must be > 0")
         if self.patience is not None and self.channel in ("email", "social"):
             raise ValueError(f"{self.channel} contacts do not abandon: remove patience")
+        if self.channel != "voice" and (self.redial or self.callback):
+            raise ValueError("redial and callback apply to voice contact types only")
         return self
 
 
-class Skill(_Frozen):
+class Skill(Frozen):
     """What an agent group can handle; proficiency multiplies the contact type's handle time."""
 
     language: str = Field(min_length=1)
     channel: Channel
     proficiency: PositiveFloat = Field(1.0, description="handle-time factor: 1.2 = 20% slower")
+    fcr: Probability = Field(1.0, description="chance a contact handled here resolves the issue")
+    level: Literal["primary", "secondary"] = Field(
+        "primary", description="secondary skills serve only when no primary agent is free"
+    )
+    native: bool = Field(
+        True, description="false = language fallback: routing.language_fallback penalties apply"
+    )
 
 
-class Shift(_Frozen):
+class Shift(Frozen):
     """`headcount` agents working from `start` to `end` (site local time) on the given weekdays.
 
     An end at or before the start runs past midnight into the next day.
@@ -189,21 +206,25 @@ class Shift(_Frozen):
         return self
 
 
-class AgentGroup(_Frozen):
+class AgentGroup(Frozen):
     name: Name
     skills: list[Skill] = Field(min_length=1)
     shifts: list[Shift] = Field(default_factory=list)
-    wage_per_hour: NonNegativeFloat = 0.0
+    wage_per_hour: NonNegativeFloat = Field(0.0, description="loaded cost per logged-in hour")
+    workforce: Workforce = Workforce()
 
 
-class Site(_Frozen):
+class Site(Frozen):
     name: Name
     timezone: TimeZone
     location: Literal["onshore", "nearshore", "offshore"]
     groups: list[AgentGroup] = Field(min_length=1)
+    pricing: Pricing | None = Field(
+        None, description="vendor price for this site; default: the groups' wage cost"
+    )
 
 
-class VoiceSettings(_Frozen):
+class VoiceSettings(Frozen):
     sl_threshold_s: PositiveFloat = 20
     sl_target: Probability = 0.8
     lines: PositiveInt | None = Field(
@@ -211,7 +232,7 @@ class VoiceSettings(_Frozen):
     )
 
 
-class ChatSettings(_Frozen):
+class ChatSettings(Frozen):
     sl_threshold_s: PositiveFloat = 60
     sl_target: Probability = 0.8
     max_concurrency: PositiveInt = 2
@@ -236,23 +257,40 @@ class ChatSettings(_Frozen):
         return list(self.aht_factor_by_concurrency or [1.0] * self.max_concurrency)
 
 
-class BacklogSettings(_Frozen):
+class BacklogSettings(Frozen):
     sla_hours: PositiveFloat = 24
     sla_target: Probability = 0.9
 
 
-class Channels(_Frozen):
+class Channels(Frozen):
     voice: VoiceSettings = VoiceSettings()
     chat: ChatSettings = ChatSettings()
     email: BacklogSettings = BacklogSettings()
     social: BacklogSettings = BacklogSettings(sla_hours=4)
 
 
-class Routing(_Frozen):
+class Overflow(Frozen):
+    """Contacts waiting `after_s` at `from_site` may also go to skilled agents at `to_site`."""
+
+    from_site: str
+    to_site: str
+    after_s: NonNegativeFloat
+
+
+class LanguageFallback(Frozen):
+    """Penalties when an agent serves in a non-native language (skills with native: false)."""
+
+    handle_time_factor: PositiveFloat = 1.15
+    fcr_factor: Probability = 0.9
+
+
+class Routing(Frozen):
     policy: Literal["longest_idle"] = "longest_idle"
+    overflow: list[Overflow] = Field(default_factory=list)
+    language_fallback: LanguageFallback = LanguageFallback()
 
 
-class Reporting(_Frozen):
+class Reporting(Frozen):
     timezone: TimeZone = "UTC"
     sl_definition: SlVariant = Field(
         "abandons_after_threshold",
@@ -260,7 +298,7 @@ class Reporting(_Frozen):
     )
 
 
-class Scenario(_Frozen):
+class Scenario(Frozen):
     """A whole contact center: demand, sites with agents, channels, routing and reporting."""
 
     name: str = "scenario"
@@ -271,6 +309,7 @@ class Scenario(_Frozen):
     sites: list[Site] = Field(min_length=1)
     routing: Routing = Routing()
     reporting: Reporting = Reporting()
+    costs: Costs = Costs()
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -286,9 +325,57 @@ class Scenario(_Frozen):
                     f"demand[{i}] ({c.name}): no agent group has the skill "
                     f"language={c.language!r}, channel={c.channel!r}; add it to a group's skills"
                 )
+        _check_references(self, problems)
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+def _check_references(sc: Scenario, problems: list[str]) -> None:
+    """Names used in journeys and routing must exist; overflow between sites must not cycle."""
+    types = {c.name for c in sc.demand}
+    sites = {s.name for s in sc.sites}
+    for i, c in enumerate(sc.demand):
+        if c.bot and c.bot.retry and c.bot.retry.as_type and c.bot.retry.as_type not in types:
+            problems.append(f"demand[{i}].bot.retry.as_type: unknown contact type "
+                            f"{c.bot.retry.as_type!r}; use one of {sorted(types)}")  # fmt: skip
+        for name in (c.repeat.switch if c.repeat else {}):
+            if name not in types:
+                problems.append(f"demand[{i}].repeat.switch: unknown contact type {name!r}; "
+                                f"use one of {sorted(types)}")  # fmt: skip
+        for name in c.home_sites or []:
+            if name not in sites:
+                problems.append(f"demand[{i}].home_sites: unknown site {name!r}; "
+                                f"use one of {sorted(sites)}")  # fmt: skip
+    edges: dict[str, set[str]] = {}
+    for i, rule in enumerate(sc.routing.overflow):
+        for end in ("from_site", "to_site"):
+            if getattr(rule, end) not in sites:
+                problems.append(f"routing.overflow[{i}].{end}: unknown site "
+                                f"{getattr(rule, end)!r}; use one of {sorted(sites)}")  # fmt: skip
+        edges.setdefault(rule.from_site, set()).add(rule.to_site)
+    cycle = _find_cycle(edges)
+    if cycle:
+        problems.append("routing.overflow: cyclic overflow " + " -> ".join(cycle)
+                        + "; contacts would bounce between sites, remove one rule")  # fmt: skip
+
+
+def _find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
+    """A cycle in a small directed graph (as a path that returns to its start), if any."""
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        if node in path:
+            return path[path.index(node):] + [node]
+        for nxt in sorted(edges.get(node, ())):
+            found = visit(nxt, [*path, node])
+            if found:
+                return found
+        return None
+
+    for start in sorted(edges):
+        found = visit(start, [])
+        if found:
+            return found
+    return None
 
 
 def _unique(names: list[str], where: str, problems: list[str]) -> None:
