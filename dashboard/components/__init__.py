@@ -1,0 +1,1 @@
+"""Reusable layout pieces: the app shell (header, navigation, footer) and KPI cards."""

@@ -1,0 +1,1 @@
+"""Dashboard pages: one module per page, each with `register_page`, `layout` and its callbacks."""

@@ -1,0 +1,58 @@
+"""Dashboard fixtures: one small run shared by all tests, and Chromium options for dash_duo.
+
+Browser tests (marked `browser`) need `chromedriver` on PATH (`bash scripts/setup-browser.sh`)
+and run headless with `pytest --headless`; without chromedriver they are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from sim import api
+from sim.results import RunResult
+
+BROWSER_SKIP_REASON = (
+    "chromedriver not found on PATH: run `bash scripts/setup-browser.sh` "
+    "(installs Debian's chromium and chromium-driver), then `pytest --headless`"
+)
+
+
+def pytest_setup_options():
+    """Chrome options dash[testing] uses: needed to run Chromium as root in a container."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for argument in (
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(argument)
+    chromium = shutil.which("chromium")
+    if chromium:
+        options.binary_location = chromium
+    return options
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip browser tests, with the reason, when chromedriver or a display is missing."""
+    if not shutil.which("chromedriver"):
+        reason = BROWSER_SKIP_REASON
+    elif not config.getoption("headless", False) and not os.environ.get("DISPLAY"):
+        reason = "no display: run the browser tests with `pytest --headless`"
+    else:
+        return
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def small_result() -> RunResult:
+    """The default scenario with two replications (about a second; shared, read-only)."""
+    return api.run(replications=2)
