@@ -15,9 +15,14 @@ import numpy as np
 import pandas as pd
 
 from sim.engine import ContactLog
+from sim.engine.log import ISSUE_STATUS_NAMES, STATUS_NAMES
 from sim.model import Model
 
-CONSERVATION_IDENTITY = "offered = completed + abandoned + blocked + waiting + in_service"
+CONSERVATION_IDENTITY = (
+    "offered = completed + abandoned + blocked + waiting + in_service + in_bot + bot_resolved"
+    " + bot_abandoned + bot_deferred + callback_failed"
+)
+ISSUE_IDENTITY = "issues = issues_resolved + issues_unresolved + issues_abandoned + issues_open"
 DIMENSION_KEYS = {
     "overall": "overall",
     "queue": "by_queue",
@@ -70,12 +75,20 @@ class RunResult:
         }
 
     def conservation_block(self) -> dict[str, Any]:
-        ok = all(
-            c["offered"]
-            == c["completed"] + c["abandoned"] + c["blocked"] + c["waiting"] + c["in_service"]
+        """Both identities (contacts, issues) checked for every replication."""
+        contacts_ok = all(
+            c["offered"] == sum(c[s] for s in STATUS_NAMES) for c in self.conservation
+        )
+        issues_ok = all(
+            c["issues"] == sum(c[f"issues_{s}"] for s in ISSUE_STATUS_NAMES)
             for c in self.conservation
         )
-        return {"identity": CONSERVATION_IDENTITY, "holds": ok, "replications": self.conservation}
+        return {
+            "identity": CONSERVATION_IDENTITY,
+            "issue_identity": ISSUE_IDENTITY,
+            "holds": contacts_ok and issues_ok,
+            "replications": self.conservation,
+        }
 
     def interval_table(self, timezone: str | None = None) -> pd.DataFrame:
         """Tidy per-interval KPI means and CIs with interval start in UTC and in `timezone`."""

@@ -1,14 +1,27 @@
-"""Discrete-event engine (SimPy): demand generation, routing and service, the contact log."""
+"""Discrete-event engine (SimPy): demand, roster, routing and service, journeys, the contact log."""
 
 from sim.engine.arrivals import Demand, generate_demand
 from sim.engine.core import Engine
-from sim.engine.log import STATUS_NAMES, ConservationError, ContactLog
+from sim.engine.log import STATUS_NAMES, ContactLog, ConservationError
+from sim.engine.roster import Roster, build_roster
 from sim.model import Model
 
 
 def simulate(model: Model, seed: int, replication: int = 0) -> ContactLog:
     """Run one replication of a compiled model and return its contact log."""
-    return Engine(model, generate_demand(model, seed, replication)).run()
+    demand = generate_demand(model, seed, replication)
+    roster = build_roster(model, seed, replication)
+    return Engine(model, demand, roster, seed, replication).run()
 
 
-__all__ = ["STATUS_NAMES", "ConservationError", "ContactLog", "Demand", "Engine", "simulate"]
+__all__ = [
+    "STATUS_NAMES",
+    "ConservationError",
+    "ContactLog",
+    "Demand",
+    "Engine",
+    "Roster",
+    "build_roster",
+    "generate_demand",
+    "simulate",
+]

@@ -54,8 +54,10 @@ def run_replications(
     for i in range(replications):
         log = simulate(model, seed, i)
         results.append(compute_kpis(log, model))
-        counts = log.status_counts()
-        conservation.append({"offered": len(log), **counts})
+        conservation.append(
+            {"offered": len(log), **log.status_counts(), "issues": len(log.issue_status),
+             **{f"issues_{k}": v for k, v in log.issue_counts().items()}}  # fmt: skip
+        )
         if i < keep_logs:
             logs[i] = log
         if progress is not None:

@@ -14,18 +14,10 @@ import pandas as pd
 from sim.engine.log import ContactLog
 from sim.kpis.agents import busy_periods, chat_busy_time, time_in_intervals
 from sim.kpis.contacts import contact_frame
+from sim.kpis.costs import cost_kpis
+from sim.kpis.issues import issue_kpis
+from sim.kpis.ratios import SITE_ONLY_DROPPED, SL_VARIANTS, SUMMED, ratios
 from sim.model import CHANNELS, CHAT, Model
-
-SUMMED = [
-    "offered", "answered", "completed", "abandoned", "blocked", "waiting_end", "in_service_end",
-    "within", "missed", "short_abandon", "wait_answered_s", "handle_s",
-]  # fmt: skip
-CONTACT_DIMENSIONS = ("queue", "channel", "language")
-SL_VARIANTS = {
-    "abandons_after_threshold": "sl_abandons_after_threshold",
-    "offered": "sl_offered",
-    "answered": "sl_answered",
-}
 
 
 @dataclass(frozen=True)
@@ -43,12 +35,17 @@ def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
     sl_column = SL_VARIANTS[model.scenario.reporting.sl_definition]
     summary = _contact_kpis(contacts, labels, by_interval=False, sl_column=sl_column)
     intervals = _contact_kpis(contacts, labels, by_interval=True, sl_column=sl_column)
-    agent_summary, agent_intervals = _agent_kpis(log, model)
-    summary = summary.join(agent_summary, how="outer")
+    agent_summary, agent_intervals, busy_by_site = _agent_kpis(log, model)
+    issues = issue_kpis(log, model)
+    resolved = float(issues.loc[("overall", "all"), "issues_resolved"])
+    costs = cost_kpis(log, model, contacts, resolved, busy_by_site)
+    summary = summary.join(agent_summary, how="outer").join(issues, how="outer")
+    summary = summary.join(costs, how="outer")
     intervals = intervals.join(agent_intervals, how="outer")
-    backlog = _backlog_by_interval(log, model)
-    intervals = intervals.join(backlog, how="left")
-    summary.loc[("overall", "all"), "chat_concurrency"] = _chat_concurrency(log, model)
+    intervals = intervals.join(_backlog_by_interval(log, model), how="left")
+    overall = ("overall", "all")
+    summary.loc[overall, "chat_concurrency"] = _chat_concurrency(log, model)
+    summary.loc[overall, "callbacks_offered"] = float(log.callbacks_offered)
     return ReplicationKpis(summary=summary.sort_index(), intervals=intervals.sort_index())
 
 
@@ -78,41 +75,17 @@ def _contact_kpis(
             by.append(subset["interval"])
         sums = subset[SUMMED].groupby(by, observed=True).sum()
         if dimension == "site":
-            sums = sums.drop(columns=["offered", "abandoned", "blocked", "waiting_end", "missed",
-                                      "short_abandon"])  # fmt: skip
+            sums = sums.drop(columns=SITE_ONLY_DROPPED)
         sums = pd.concat({dimension: sums}, names=["dimension"])
         frames.append(sums)
     sums = pd.concat(frames).astype(float)
-    return _ratios(sums, sl_column)
+    return ratios(sums, sl_column)
 
 
-def _ratios(s: pd.DataFrame, sl_column: str) -> pd.DataFrame:
-    """Turn per-group sums into the KPI ratios (nan where the denominator is zero)."""
-    out = pd.DataFrame(index=s.index)
-    for col in ("offered", "answered", "completed", "abandoned", "blocked", "waiting_end",
-                "in_service_end"):  # fmt: skip
-        if col in s:
-            out[col] = s[col]
-    out = out.rename(columns={"completed": "handled"})
-    with np.errstate(invalid="ignore", divide="ignore"):
-        decided = s["within"] + s.get("missed", 0.0)
-        out["sl_abandons_after_threshold"] = s["within"] / decided
-        if "offered" in s:
-            out["sl_offered"] = s["within"] / (decided + s["short_abandon"] + s["blocked"])
-            out["abandon_rate"] = s["abandoned"] / s["offered"]
-        else:
-            out = out.drop(columns=["sl_abandons_after_threshold"])
-        out["sl_answered"] = s["within"] / s["answered"]
-        out["asa_s"] = s["wait_answered_s"] / s["answered"]
-        out["aht_s"] = s["handle_s"] / s["completed"]
-    out["service_level"] = out[sl_column] if sl_column in out else out["sl_answered"]
-    return out.replace([np.inf, -np.inf], np.nan)
-
-
-def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Occupancy and logged-in hours by site and overall, in total and per interval."""
     edges = _interval_edges(model, log.end_time_s)
-    site_of_agent = model.group_site[model.agent_group] if model.n_agents else np.zeros(0, int)
+    site_of_agent = model.group_site[log.agent_group]
     n_sites = len(model.site_names)
     staffed = time_in_intervals(
         log.session_start_s, log.session_end_s, site_of_agent[log.session_agent], n_sites, edges
@@ -143,7 +116,8 @@ def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFra
             },
             index=rows,
         )
-    return summary.replace([np.inf, -np.inf], np.nan), intervals.replace([np.inf, -np.inf], np.nan)
+    clean = [summary.replace([np.inf, -np.inf], np.nan), intervals.replace([np.inf, -np.inf], np.nan)]
+    return clean[0], clean[1], busy[:-1].sum(axis=1)
 
 
 def _interval_edges(model: Model, end_time_s: float) -> np.ndarray:

@@ -23,6 +23,8 @@ from sim.model.calendar import (
 )
 from sim.scenario.distributions import Distribution
 from sim.scenario.models import Scenario
+from sim.scenario.workforce import Workforce
+from sim.model.routing import skill_tables
 
 CHANNELS = ("voice", "chat", "email", "social")
 VOICE, CHAT, EMAIL, SOCIAL = range(4)
@@ -55,13 +57,19 @@ class Model:
     site_timezones: list[str]
     group_wage_per_hour: np.ndarray
     proficiency: np.ndarray  # (groups, types) handle-time factor, nan where no skill
+    fcr: np.ndarray  # (groups, types) chance the group resolves the issue
+    secondary: np.ndarray  # (groups, types) served only when no primary agent is free
+    delay_s: np.ndarray  # (groups, types) wait before the group may take the type (overflow)
+    group_workforce: list[Workforce]
     agent_group: np.ndarray
     agent_windows: list[list[tuple[float, float]]]
+    agent_stagger: np.ndarray  # agent's place in its shift line, in [0, 1): staggers breaks
     # channels
     chat_max_concurrency: int
     chat_factors: tuple[float, ...]
     voice_lines: int | None
     sl_threshold_s: np.ndarray  # per type, seconds (backlog channels: SLA in seconds)
+    callback_window_s: list[float]  # per type; 0 without callbacks
 
     @property
     def n_types(self) -> int:
@@ -91,24 +99,26 @@ def compile_model(scenario: Scenario) -> Model:
     demand = scenario.demand
     rates = np.array([arrival_rates(ct, t0, edges) for ct in demand])
 
-    group_names, group_site, wages, prof_rows = [], [], [], []
+    group_names, group_site, wages, workforce = [], [], [], []
     agent_group: list[int] = []
     agent_windows: list[list[tuple[float, float]]] = []
+    agent_stagger: list[float] = []
     for s_idx, site in enumerate(scenario.sites):
         for group in site.groups:
             g = len(group_names)
             group_names.append(f"{site.name}/{group.name}")
             group_site.append(s_idx)
             wages.append(group.wage_per_hour)
-            skills = {(k.language, k.channel): k.proficiency for k in group.skills}
-            prof_rows.append([skills.get((c.language, c.channel), np.nan) for c in demand])
+            workforce.append(group.workforce)
             for shift in group.shifts:
                 windows = merge_windows(shift_windows(shift, site.timezone, t0, horizon_s))
                 if not windows:
                     continue
-                for _ in range(shift.headcount):
+                for i in range(shift.headcount):
                     agent_group.append(g)
                     agent_windows.append(windows)
+                    agent_stagger.append(i / shift.headcount)
+    skills = skill_tables(scenario, group_site)
 
     ch = scenario.channels
     thresholds = []
@@ -141,11 +151,17 @@ def compile_model(scenario: Scenario) -> Model:
         site_names=[s.name for s in scenario.sites],
         site_timezones=[s.timezone for s in scenario.sites],
         group_wage_per_hour=np.array(wages, dtype=float),
-        proficiency=np.array(prof_rows, dtype=float).reshape(len(group_names), len(demand)),
+        proficiency=skills.proficiency,
+        fcr=skills.fcr,
+        secondary=skills.secondary,
+        delay_s=skills.delay_s,
+        group_workforce=workforce,
         agent_group=np.array(agent_group, dtype=np.int64),
         agent_windows=agent_windows,
+        agent_stagger=np.array(agent_stagger, dtype=float),
         chat_max_concurrency=ch.chat.max_concurrency,
         chat_factors=tuple(ch.chat.factors),
         voice_lines=ch.voice.lines,
         sl_threshold_s=np.array(thresholds, dtype=float),
+        callback_window_s=[c.callback.window_s if c.callback else 0.0 for c in demand],
     )
