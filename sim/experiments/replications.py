@@ -14,6 +14,7 @@ import pandas as pd
 from sim.engine import ContactLog, simulate
 from sim.experiments.stats import summarize
 from sim.kpis.compute import ReplicationKpis, compute_kpis
+from sim.kpis.ratios import COUNTS
 from sim.model import Model
 
 Progress = Callable[[int, int], None]
@@ -32,11 +33,29 @@ class Replications:
         return summarize(self._stack("summary"), ["dimension", "key"])
 
     def intervals(self) -> pd.DataFrame:
-        """Per (dimension, key, interval): (metric, statistic)."""
-        return summarize(self._stack("intervals"), ["dimension", "key", "interval"])
+        """Per (dimension, key, interval): (metric, statistic).
 
-    def _stack(self, attr: str) -> pd.DataFrame:
-        frames = {i: getattr(k, attr) for i, k in enumerate(self.per_replication)}
+        A replication with no contacts in an interval counts zero there (not a missing value),
+        so interval counts add up to the run's totals; ratios stay undefined (nan).
+        """
+        grid = self.per_replication[0].intervals.index
+        for k in self.per_replication[1:]:
+            grid = grid.union(k.intervals.index)
+        counts = [c for c in (*COUNTS, "handled") if c != "completed"]
+        frames = {}
+        for i, k in enumerate(self.per_replication):
+            frame = k.intervals.reindex(grid)
+            present = [c for c in counts if c in frame]
+            frame[present] = frame[present].fillna(0.0)
+            frames[i] = frame
+        return summarize(self._stack(frames), ["dimension", "key", "interval"])
+
+    def _stack(self, attr: str | dict[int, pd.DataFrame]) -> pd.DataFrame:
+        frames = (
+            attr
+            if isinstance(attr, dict)
+            else {i: getattr(k, attr) for i, k in enumerate(self.per_replication)}
+        )
         stacked = pd.concat(frames, names=["replication"])
         order = [*stacked.index.names[1:], "replication"]
         return stacked.reorder_levels(order)

@@ -91,12 +91,6 @@ def test_offered_vs_handled_overall_plots_interval_means(data: DashboardData) ->
         assert list(line.y) == pytest.approx(table[metric].fillna(0.0).tolist())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim: per-interval means of counts average only the replications that had contacts "
-    "in the interval (a replication with none is dropped, not counted as 0), so they overstate "
-    "sparse intervals and do not add up to the run's totals",
-)
 def test_interval_counts_add_up_to_run_totals(small_result: RunResult) -> None:
     """Offered and handled per interval, summed over the horizon, equal the run's totals."""
     table = small_result.interval_table()
