@@ -79,3 +79,36 @@ def _overlap(s: np.ndarray, e: np.ndarray, lo: float, hi: float) -> float:
 def _mean(values: np.ndarray) -> float:
     """Mean that is nan (without a warning) when there is nothing to average."""
     return float(values.mean()) if len(values) else float("nan")
+
+
+def retrial_estimate(log: ContactLog, model: Model) -> dict[str, float]:
+    """Orbit and server statistics of a retrial queue (blocked callers redial until served)."""
+    start, stop = model.warmup_s, model.horizon_s
+    window = stop - start
+    order = np.lexsort((log.attempt, log.issue))
+    issue, arrival, end = log.issue[order], log.arrival_s[order], log.end_s[order]
+    retry = np.flatnonzero(issue[1:] == issue[:-1]) + 1  # a redial and its previous attempt
+    gap_start, gap_end = end[retry - 1], arrival[retry]
+    first = (log.attempt == 1) & (log.arrival_s >= start) & (log.arrival_s < stop)
+    measured = np.isin(issue[retry], np.flatnonzero(first))
+    served = np.isfinite(log.answer_s)
+    busy_s, busy_e = log.answer_s[served], log.end_s[served]
+    agents = model.n_agents
+    return {
+        "mean_orbit": _overlap(gap_start, gap_end, start, stop) / window,
+        "mean_orbit_time": float(np.sum(gap_end[measured] - gap_start[measured]) / first.sum()),
+        "p_first_attempt_blocked": float(np.mean(log.status[first] == BLOCKED)),
+        "p_busy": _overlap(busy_s, busy_e, start, stop) / window / agents,
+        "mean_busy_agents": _overlap(busy_s, busy_e, start, stop) / window,
+        "p_all_busy_time_avg": _time_at_level(busy_s, busy_e, agents, start, stop) / window,
+    }
+
+
+def _time_at_level(s: np.ndarray, e: np.ndarray, level: int, lo: float, hi: float) -> float:
+    """Time within [lo, hi) during which exactly `level` of the intervals [s, e) are open."""
+    times = np.concatenate([s, e, [lo, hi]])
+    deltas = np.concatenate([np.ones(len(s)), -np.ones(len(e)), [0, 0]])
+    order = np.argsort(times, kind="stable")
+    times, count = times[order], np.cumsum(deltas[order])
+    lengths = np.diff(np.clip(times, lo, hi))
+    return float(np.sum(lengths[count[:-1] == level]))

@@ -43,11 +43,23 @@ def queue_scenario(
     max_concurrency: int = 1,
     aht_factors: list[float] | None = None,
     sl_threshold_s: float = 20.0,
+    retrial_rate: float = 0.0,
 ) -> Model:
-    """A compiled single-pool model: one contact type per arrival rate, priorities in list order."""
+    """A compiled single-pool model: one contact type per arrival rate, priorities in list order.
+
+    With `retrial_rate`, blocked callers always call again after an exponential delay (the
+    classical linear retrial orbit); the orbit takes longer to settle, so the warm-up is longer.
+    """
     total_rate = sum(arrival_rates)
     self_limiting = abandon_rate > 0 or lines is not None
     warmup = _warmup_s(total_rate, service_rate, agents * max_concurrency, self_limiting)
+    if retrial_rate:
+        warmup = max(warmup, 200.0 / min(service_rate, retrial_rate))
+    redial = (
+        {"probability": 1.0, "max_attempts": 10**9,
+         "delay": {"dist": "exponential", "mean_s": 1.0 / retrial_rate}}
+        if retrial_rate else None
+    )  # fmt: skip
     measured = max(CONTACTS_PER_REPLICATION / total_rate, RELAXATION_TIMES / service_rate)
     horizon = warmup + measured
     patience = {"dist": "exponential", "mean_s": 1.0 / abandon_rate} if abandon_rate else None
@@ -61,6 +73,7 @@ def queue_scenario(
             "handle_time": {"dist": "exponential", "mean_s": 1.0 / service_rate},
             "patience": patience,
             "priority": i + 1,
+            "redial": redial,
         }
         for i, rate in enumerate(arrival_rates)
     ]

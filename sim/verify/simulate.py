@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from sim.engine import simulate
-from sim.verify.estimators import estimate
+from sim.verify.estimators import estimate, retrial_estimate
 from sim.verify.scenarios import queue_scenario
 
+RETRIAL = -1  # marks metrics measured by the retrial estimator
 REPLICATIONS = 20  # t with 19 df: P(|z| > 4) < 0.1% per metric
 # metric name in the case -> (estimator key, class index or None)
 Plan = tuple[Any, float, dict[str, tuple[str, int | None]]]
@@ -87,6 +88,21 @@ def _littles(i: dict, exp: dict) -> Plan:
     return model, 0.0, _same("Lq", "Wq", "L", "W")
 
 
+def _retrial_mm1(i: dict, exp: dict) -> Plan:
+    model = queue_scenario([i["arrival_rate"]], i["service_rate"], 1, lines=1,
+                           retrial_rate=i["retrial_rate_per_orbit_customer"])  # fmt: skip
+    metrics = _same("mean_orbit", "mean_orbit_time", "p_busy", "p_first_attempt_blocked")
+    return model, 0.0, {m: (k, RETRIAL) for m, (k, _) in metrics.items()}
+
+
+def _retrial_mmc(i: dict, exp: dict) -> Plan:
+    c = int(i["agents"])
+    model = queue_scenario([i["arrival_rate"]], i["service_rate"], c, lines=c,
+                           retrial_rate=i["retrial_rate_per_orbit_customer"])  # fmt: skip
+    metrics = _same("mean_orbit", "mean_busy_agents", "p_all_busy_time_avg")
+    return model, 0.0, {m: (k, RETRIAL) for m, (k, _) in metrics.items()}
+
+
 PLANS: dict[str, Callable[[dict, dict], Plan]] = {
     "erlang_b": _erlang_b,
     "erlang_c": _erlang_c,
@@ -96,6 +112,8 @@ PLANS: dict[str, Callable[[dict, dict], Plan]] = {
     "priority": _priority,
     "chat": _chat,
     "littles": _littles,
+    "retrial_mm1": _retrial_mm1,
+    "retrial_mmc": _retrial_mmc,
 }
 
 
@@ -108,7 +126,10 @@ def simulate_case(case: dict, family: str, seed: int) -> dict[str, tuple[float, 
         per_class: dict[int | None, dict] = {}
         for metric, (key, cls) in metrics.items():
             if cls not in per_class:
-                per_class[cls] = estimate(log, model, awt, cls)
+                per_class[cls] = (
+                    retrial_estimate(log, model) if cls == RETRIAL
+                    else estimate(log, model, awt, cls)
+                )  # fmt: skip
             samples[metric].append(float(per_class[cls][key]))
     out = {}
     for metric, values in samples.items():
