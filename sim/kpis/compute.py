@@ -116,7 +116,10 @@ def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFra
             },
             index=rows,
         )
-    clean = [summary.replace([np.inf, -np.inf], np.nan), intervals.replace([np.inf, -np.inf], np.nan)]
+    clean = [
+        summary.replace([np.inf, -np.inf], np.nan),
+        intervals.replace([np.inf, -np.inf], np.nan),
+    ]
     return clean[0], clean[1], busy[:-1].sum(axis=1)
 
 

@@ -58,6 +58,8 @@ def contact_frame(log: ContactLog, model: Model) -> pd.DataFrame:
     group = np.where(agent >= 0, log.agent_group[np.maximum(agent, 0)], -1)
     voice = model.type_channel[ctype] == VOICE
     cb_window = np.asarray(model.callback_window_s, dtype=float)[ctype]
+    with np.errstate(invalid="ignore"):  # inf - inf for contacts never answered
+        on_time = callback & completed & (answer - queued <= cb_window)
     return pd.DataFrame(
         {
             "interval": (arrival // model.interval_s).astype(np.int64),
@@ -85,7 +87,7 @@ def contact_frame(log: ContactLog, model: Model) -> pd.DataFrame:
             "redials": log.origin[keep] == REDIAL,
             "callbacks_accepted": callback,
             "callbacks_completed": callback & completed,
-            "callbacks_on_time": callback & completed & (answer - queued <= cb_window),
+            "callbacks_on_time": on_time,
             "voice_minutes": np.where(voice, (np.minimum(end, log.end_time_s) - arrival) / 60, 0.0),
         }
     )

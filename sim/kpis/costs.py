@@ -32,11 +32,14 @@ def cost_kpis(
     lo, hi = model.warmup_s, max(log.end_time_s, model.horizon_s)
     edges = np.array([lo, hi])
     n_sites, n_groups = len(model.site_names), len(model.group_names)
-    worked_g = time_in_intervals(log.shift_start_s, log.shift_end_s,
-                                 log.agent_group[log.shift_agent], n_groups, edges)[:, 0]  # fmt: skip
+    groups_of = log.agent_group
+    worked_g = time_in_intervals(
+        log.shift_start_s, log.shift_end_s, groups_of[log.shift_agent], n_groups, edges
+    )[:, 0]
     planned_g = _planned_seconds(model, edges)
-    online_g = time_in_intervals(log.online_start_s, log.online_end_s,
-                                 log.agent_group[log.online_agent], n_groups, edges)[:, 0]  # fmt: skip
+    online_g = time_in_intervals(
+        log.online_start_s, log.online_end_s, groups_of[log.online_agent], n_groups, edges
+    )[:, 0]
     site_of = model.group_site
     worked = np.bincount(site_of, worked_g, n_sites)
     planned = np.bincount(site_of, planned_g, n_sites)
@@ -100,8 +103,10 @@ def _sla_penalties(model: Model, contacts: pd.DataFrame) -> float:
     total = 0.0
     for rule in model.scenario.costs.penalties:
         mine = contacts[channel == rule.channel]
-        period = mine["interval"] if rule.period == "interval" else mine["interval"] // (
-            86_400 // model.interval_s
+        period = (
+            mine["interval"]
+            if rule.period == "interval"
+            else mine["interval"] // (86_400 // model.interval_s)
         )
         sl = ratios(mine[SUMMED].groupby(period).sum().astype(float), sl_column)["service_level"]
         total += rule.amount * int((sl.dropna() < rule.target).sum())

@@ -25,7 +25,6 @@ SL_VARIANTS = {
 }
 
 
-
 def ratios(s: pd.DataFrame, sl_column: str) -> pd.DataFrame:
     """Turn per-group sums into the KPI ratios (nan where the denominator is zero)."""
     out = s[[c for c in COUNTS if c in s]].rename(columns={"completed": "handled"})

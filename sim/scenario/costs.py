@@ -10,7 +10,7 @@ from sim.scenario.base import Frozen, Probability
 
 
 class SlaPenalty(Frozen):
-    """A penalty paid for each interval (or day) in which a channel's service level misses target."""
+    """A penalty for each interval (or day) in which a channel's service level misses target."""
 
     channel: Literal["voice", "chat", "email", "social"] = "voice"
     period: Literal["interval", "day"] = "day"
