@@ -5,17 +5,18 @@ User mistakes (bad scenario, bad option, existing output folder) print a message
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sim import api
 from sim.cli_render import kpi_tables, verify_table
+from sim.commands import COMMAND_MODULES
+from sim.commands.common import err_console, fail, out_console, progress_bar
 from sim.errors import ScenarioError
 from sim.scenario.models import check_timezone
 
@@ -25,26 +26,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out_console = Console()
-err_console = Console(stderr=True)
-
-
-def _fail(exc: Exception) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def _progress(label: str) -> Progress:
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    )
-
-
 @app.command()
 def run(
     scenario: Annotated[
@@ -72,7 +53,7 @@ def run(
         if timezone is not None:
             check_timezone(timezone, "--timezone")
         sc, source = api.load(scenario)
-        with _progress("simulating") as bar:
+        with progress_bar("simulating") as bar:
             task = bar.add_task("run", total=replications)
             result = api.run(
                 sc,
@@ -84,8 +65,7 @@ def run(
         result.source = source
         written = write_run(result, out, timezone) if out is not None else []
     except ScenarioError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), allow_nan=False) + "\n")
         return
@@ -108,7 +88,7 @@ def verify(
     from sim.verify.runner import run_verify
 
     try:
-        with _progress("verifying") as bar:
+        with progress_bar("verifying") as bar:
             task = bar.add_task("verify", total=None)
             report = run_verify(
                 cases,
@@ -117,8 +97,7 @@ def verify(
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except ScenarioError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     if as_json:
         sys.stdout.write(json.dumps(report, allow_nan=False) + "\n")
     else:
@@ -157,10 +136,13 @@ def dashboard(
     try:
         app_ = create_app(scenario, replications=replications, seed=seed)
     except ScenarioError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     err_console.print(f"ccsim dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
     app_.run(host=host, port=port, debug=False)
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"sim.commands.{_name}").register(app)
 
 
 def main() -> None:

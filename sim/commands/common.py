@@ -1,0 +1,30 @@
+"""Shared pieces of the CLI commands: consoles, error exit, progress bar."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+out_console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(exc: Exception) -> NoReturn:
+    """Print a user error (no traceback) and exit with code 2."""
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def progress_bar(label: str) -> Progress:
+    """A transient progress bar on stderr (stdout stays clean for --json)."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
