@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers import assert_within, compiled, replicate, single_queue
 
 from sim.analytic.chat import chat_metrics
@@ -67,13 +68,21 @@ def test_occupancy_matches_offered_load():
     assert_within(replicate(model, measure, reps=12), {"occupancy": expected})
 
 
-def test_chat_concurrency_slowdown_matches_ctmc():
+CHAT_AHT = [4.0, 5.0, 6.5]  # mean chat duration while holding 1, 2, 3 chats
+CHAT_RATE = 1.3
+
+
+@pytest.fixture(scope="module")
+def slowing_chat():
+    """4 agents x 3 chat slots whose chats slow down with concurrency, and its exact chain."""
+    model = queue_scenario([CHAT_RATE], 1 / CHAT_AHT[0], 4, channel="chat", max_concurrency=3,
+                           aht_factors=[a / CHAT_AHT[0] for a in CHAT_AHT])  # fmt: skip
+    return model, chat_metrics(CHAT_RATE, CHAT_AHT, 4, 3)
+
+
+def test_chat_concurrency_slowdown_matches_ctmc(slowing_chat):
     """Chats that slow down with concurrency (4 agents x 3 slots) match the exact Markov chain."""
-    aht = [4.0, 5.0, 6.5]
-    lam = 1.3
-    model = queue_scenario([lam], 1 / aht[0], 4, channel="chat", max_concurrency=3,
-                           aht_factors=[a / aht[0] for a in aht])  # fmt: skip
-    theory = chat_metrics(lam, aht, 4, 3)
+    model, theory = slowing_chat
 
     def measure(log):
         est = estimate(log, model, 0.0)
@@ -84,13 +93,9 @@ def test_chat_concurrency_slowdown_matches_ctmc():
     assert_within(replicate(model, measure, reps=12), truth)
 
 
-def test_chat_concurrency_kpi():
+def test_chat_concurrency_kpi(slowing_chat):
     """The chat-concurrency KPI (chats per agent holding any) matches the Markov chain."""
-    aht = [4.0, 5.0, 6.5]
-    lam = 1.3
-    model = queue_scenario([lam], 1 / aht[0], 4, channel="chat", max_concurrency=3,
-                           aht_factors=[a / aht[0] for a in aht])  # fmt: skip
-    theory = chat_metrics(lam, aht, 4, 3)
+    model, theory = slowing_chat
 
     def measure(log):
         row = compute_kpis(log, model).summary.loc[("overall", "all")]
