@@ -1,8 +1,11 @@
 """Pre-generated demand: a non-homogeneous Poisson process per contact type, drawn in bulk.
 
 Per 15-minute rate bin the count is Poisson(rate x length) and the times are uniform inside the bin;
-the streams of all contact types are merged into one time-ordered array. Each contact's base handle
-time and patience are drawn here too, from their own streams, so they do not depend on routing.
+the streams of all contact types are merged into one time-ordered array. With `day_factor_cv` > 0
+each local day's rates are first multiplied by a Gamma(mean 1, cv) day factor (a Poisson-gamma,
+i.e. negative-binomial, daily volume: variance m + cv^2 m^2), drawn from its own stream. Each
+contact's base handle time and patience are drawn here too, from their own streams, so they do not
+depend on routing.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sim.model import Model
 from sim.random_streams import stream
@@ -35,7 +39,9 @@ def generate_demand(model: Model, seed: int, replication: int) -> Demand:
     times, types, handles, patiences = [], [], [], []
     for c, name in enumerate(model.type_names):
         rng = stream(seed, replication, "arrivals", name)
-        counts = rng.poisson(model.rates_per_s[c] * widths)
+        cv = model.scenario.demand[c].day_factor_cv
+        factor = day_factors(model, c, cv, stream(seed, replication, "day_factor", name))
+        counts = rng.poisson(model.rates_per_s[c] * widths * factor)
         total = int(counts.sum())
         t = np.repeat(edges[:-1], counts) + rng.random(total) * np.repeat(widths, counts)
         t.sort()
@@ -58,3 +64,15 @@ def generate_demand(model: Model, seed: int, replication: int) -> Demand:
         base_handle_s=np.concatenate(handles)[order],
         patience_s=np.concatenate(patiences)[order],
     )
+
+
+def day_factors(model: Model, c: int, cv: float, rng: np.random.Generator) -> np.ndarray | float:
+    """Per rate bin, the Gamma(mean 1, cv) factor of the customers' local day it falls in."""
+    if cv <= 0:
+        return 1.0
+    edges = model.rate_edges_s
+    mids = model.t0_utc + pd.to_timedelta((edges[:-1] + edges[1:]) / 2, unit="s")
+    local_day = mids.tz_convert(model.scenario.demand[c].timezone).normalize()
+    codes, days = pd.factorize(local_day, sort=True)
+    shape = 1.0 / cv**2
+    return rng.gamma(shape, 1.0 / shape, len(days))[codes]

@@ -130,6 +130,11 @@ class ContactType(Frozen):
         description="relative volume Monday..Sunday; normalised so that the week's mean is 1",
     )
     peaks: list[Peak] = Field(default_factory=list)
+    day_factor_cv: NonNegativeFloat = Field(
+        0.0,
+        description="day-to-day overdispersion: each local day's volume is multiplied by a "
+        "Gamma factor with mean 1 and this CV (0 = plain Poisson)",
+    )
     handle_time: Distribution
     patience: Distribution | None = Field(
         None,
