@@ -8,12 +8,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sim.errors import ScenarioError
 from sim.experiments import run_replications
+from sim.experiments.backends import Backend, auto_workers, make_backend
+from sim.experiments.overrides import override_scenario
 from sim.experiments.replications import Progress
+from sim.experiments.sequential import Precision, run_until_precise
 from sim.model import Model, compile_model
 from sim.results import RunResult
 from sim.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
@@ -29,12 +33,17 @@ def ccsim_version() -> str:
         return "0+unknown"
 
 
-def load(source: str | Path | Scenario | None = None) -> tuple[Scenario, str]:
-    """A validated scenario and a label of where it came from (the bundled default when None)."""
+def load(
+    source: str | Path | Scenario | None = None, overrides: Sequence[str] = ()
+) -> tuple[Scenario, str]:
+    """A validated scenario and a label of where it came from (the bundled default when None).
+
+    `overrides` are `PATH=VALUE` edits (see `sim.experiments.overrides`), validated like the YAML.
+    """
     if isinstance(source, Scenario):
-        return source, "<in memory>"
+        return override_scenario(source, overrides, "<in memory>"), "<in memory>"
     path = Path(source) if source is not None else DEFAULT_SCENARIO
-    return load_scenario(path), str(path)
+    return override_scenario(load_scenario(path), overrides, str(path)), str(path)
 
 
 def run(
@@ -43,15 +52,39 @@ def run(
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     keep_logs: bool = False,
+    *,
+    overrides: Sequence[str] = (),
+    workers: int | None = 1,
+    dask: str | None = None,
+    backend: Backend | None = None,
+    precision: Precision | None = None,
+    max_replications: int = 100,
+    log_dir: Path | None = None,
 ) -> RunResult:
-    """Simulate a scenario `replications` times and summarise every KPI with a 95% CI."""
+    """Simulate a scenario `replications` times and summarise every KPI with a 95% CI.
+
+    Replications run on `backend`, or on `workers` local processes (None: 1 for small runs, else
+    one per core), or on Dask (`dask` = scheduler address or "local"); results are identical on
+    all of them. With `precision`, `replications` is the first stage and more follow until the
+    chosen KPI's CI is narrow enough or `max_replications` is reached.
+    """
     if replications < 1:
         raise ScenarioError(f"replications must be at least 1 (got {replications})")
     if seed < 0:
         raise ScenarioError(f"seed must be a non-negative integer (got {seed})")
-    sc, source = load(scenario)
+    sc, source = load(scenario, overrides)
     model = compile_model(sc)
-    return run_model(model, replications, seed, progress, keep_logs, source)
+    if backend is not None:
+        return run_model(model, replications, seed, progress, keep_logs, source, backend=backend,
+                         precision=precision, max_replications=max_replications, log_dir=log_dir,
+                         overrides=overrides)  # fmt: skip
+    if workers is None and not dask:
+        tasks = max_replications if precision is not None else replications
+        workers = auto_workers(float(model.expected_arrivals().sum()), tasks)
+    with make_backend(workers, dask) as owned:
+        return run_model(model, replications, seed, progress, keep_logs, source, backend=owned,
+                         precision=precision, max_replications=max_replications, log_dir=log_dir,
+                         overrides=overrides)  # fmt: skip
 
 
 def run_model(
@@ -61,12 +94,28 @@ def run_model(
     progress: Progress | None = None,
     keep_logs: bool = False,
     source: str | None = None,
+    *,
+    backend: Backend | None = None,
+    precision: Precision | None = None,
+    max_replications: int = 100,
+    log_dir: Path | None = None,
+    overrides: Sequence[str] = (),
 ) -> RunResult:
     """Replications of an already compiled model (used by verify and experiments)."""
     started = time.perf_counter()
-    reps = run_replications(
-        model, seed, replications, progress, keep_logs=replications if keep_logs else 0
-    )
+    extra: dict = {"overrides": list(overrides)} if overrides else {}
+    if precision is not None:
+        if keep_logs:
+            raise ScenarioError("--precision runs keep contact logs only in the run store (--save)")
+        reps, extra["stopping"] = run_until_precise(
+            model, seed, precision, max_replications, replications, backend, progress, log_dir
+        )
+        replications = len(reps.per_replication)
+    else:
+        reps = run_replications(
+            model, seed, replications, progress, keep_logs=replications if keep_logs else 0,
+            backend=backend, log_dir=log_dir,
+        )  # fmt: skip
     return RunResult(
         model=model,
         seed=seed,
@@ -78,4 +127,6 @@ def run_model(
         wall_time_s=time.perf_counter() - started,
         source=source,
         logs=reps.logs,
+        extra=extra,
+        replication_kpis=reps.per_replication_summary(),
     )

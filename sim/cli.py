@@ -14,11 +14,11 @@ from typing import Annotated
 import typer
 
 from sim import api
-from sim.cli_render import kpi_tables, verify_table
+from sim.cli_render import verify_table
 from sim.commands import COMMAND_MODULES
+from sim.commands import options as opts
 from sim.commands.common import err_console, fail, out_console, progress_bar
 from sim.errors import ScenarioError
-from sim.scenario.models import check_timezone
 
 app = typer.Typer(
     help="ccsim: contact-center simulation checked against queueing theory.",
@@ -26,6 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
 @app.command()
 def run(
     scenario: Annotated[
@@ -43,36 +45,33 @@ def run(
         str | None,
         typer.Option(help="IANA zone for interval times in --out (default: scenario reporting)"),
     ] = None,
+    workers: opts.Workers = None,
+    dask: opts.Dask = None,
+    sets: opts.Sets = None,
+    precision: Annotated[
+        str | None,
+        typer.Option(
+            help="add replications until the KPI's 95% CI half-width is at most this "
+            "(0.01 absolute, 2% relative); --replications is then the first stage"
+        ),
+    ] = None,
+    precision_kpi: Annotated[
+        str, typer.Option(help="KPI for --precision: NAME or DIMENSION:KEY:NAME")
+    ] = "service_level",
+    max_replications: Annotated[
+        int, typer.Option(min=2, help="cap on replications with --precision")
+    ] = 100,
+    save: opts.Save = False,
+    store: opts.Store = None,
+    logs: Annotated[
+        bool, typer.Option("--logs", help="with --save: stream contact logs to Parquet")
+    ] = False,
 ) -> None:
     """Simulate a scenario and report KPIs with 95% confidence intervals."""
-    try:
-        from sim.output import check_out_dir, write_run
+    from sim.commands.running import execute_run
 
-        if out is not None:
-            check_out_dir(out)
-        if timezone is not None:
-            check_timezone(timezone, "--timezone")
-        sc, source = api.load(scenario)
-        with progress_bar("simulating") as bar:
-            task = bar.add_task("run", total=replications)
-            result = api.run(
-                sc,
-                replications=replications,
-                seed=seed,
-                progress=lambda done, _total: bar.update(task, completed=done),
-                keep_logs=out is not None,
-            )
-        result.source = source
-        written = write_run(result, out, timezone) if out is not None else []
-    except ScenarioError as exc:
-        fail(exc)
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_json(), allow_nan=False) + "\n")
-        return
-    for table in kpi_tables(result):
-        out_console.print(table)
-    if written:
-        out_console.print(f"wrote {len(written)} files to {out}")
+    execute_run(scenario, replications, seed, as_json, out, timezone, workers, dask, sets,
+                precision, precision_kpi, max_replications, save, store, logs)  # fmt: skip
 
 
 @app.command()

@@ -33,20 +33,29 @@ def write_run(result: RunResult, out: Path, timezone: str | None = None) -> list
     check_out_dir(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        (tmp / "summary.json").write_text(json.dumps(result.to_json(), indent=2))
-        (tmp / "scenario.yaml").write_text(
-            yaml.safe_dump(result.model.scenario.model_dump(mode="json"), sort_keys=False)
-        )
-        flat = result.summary.copy()
-        flat.columns = [f"{m}" if s == "mean" else f"{m}_{s}" for m, s in flat.columns]
-        flat.reset_index().to_parquet(tmp / "kpis.parquet", index=False)
-        result.interval_table(timezone).to_parquet(tmp / "intervals.parquet", index=False)
-        if result.logs:
-            names = result.model.type_names
-            frames = [log.to_frame(names).assign(replication=i) for i, log in result.logs.items()]
-            pd.concat(frames, ignore_index=True).to_parquet(tmp / "contacts.parquet", index=False)
+        write_result_files(result, tmp, timezone)
         tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return sorted(out.iterdir())
+
+
+def write_result_files(result: RunResult, folder: Path, timezone: str | None = None) -> None:
+    """The files of one run, in an existing folder (the caller makes it appear atomically)."""
+    (folder / "summary.json").write_text(json.dumps(result.to_json(), indent=2))
+    (folder / "scenario.yaml").write_text(
+        yaml.safe_dump(result.model.scenario.model_dump(mode="json"), sort_keys=False)
+    )
+    flat = result.summary.copy()
+    flat.columns = [f"{m}" if s == "mean" else f"{m}_{s}" for m, s in flat.columns]
+    flat.reset_index().to_parquet(folder / "kpis.parquet", index=False)
+    result.interval_table(timezone).to_parquet(folder / "intervals.parquet", index=False)
+    if result.replication_kpis is not None:
+        result.replication_kpis.reset_index().to_parquet(
+            folder / "replications.parquet", index=False
+        )
+    if result.logs:
+        names = result.model.type_names
+        frames = [log.to_frame(names).assign(replication=i) for i, log in result.logs.items()]
+        pd.concat(frames, ignore_index=True).to_parquet(folder / "contacts.parquet", index=False)

@@ -46,6 +46,8 @@ class RunResult:
     wall_time_s: float
     source: str | None = None
     logs: dict[int, ContactLog] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # more JSON keys, e.g. "stopping"
+    replication_kpis: pd.DataFrame | None = None  # index (dimension, key, replication)
 
     def kpi(self, metric: str, dimension: str = "overall", key: str = "all") -> dict[str, float]:
         """Mean and 95% CI of one KPI, e.g. kpi('service_level', 'queue', 'en_voice')."""
@@ -72,6 +74,7 @@ class RunResult:
             "wall_time_s": round(self.wall_time_s, 3),
             "kpis": kpis,
             "conservation": self.conservation_block(),
+            **self.extra,
         }
 
     def conservation_block(self) -> dict[str, Any]:

@@ -1,19 +1,25 @@
 """Independent replications of one model, and their KPIs with confidence intervals.
 
 Replication i uses the random streams spawned for index i from the run's seed, so its result does
-not depend on how many replications run or in which order (or on which worker).
+not depend on how many replications run or in which order (or on which worker): a backend runs the
+replications anywhere, and they are combined here in index order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from sim.engine import ContactLog, simulate
+from sim.engine import ContactLog
+from sim.errors import ScenarioError
+from sim.experiments.backends import Backend, SerialBackend
 from sim.experiments.stats import summarize
-from sim.kpis.compute import ReplicationKpis, compute_kpis
+from sim.experiments.tasks import RepOutcome, RepTask, run_task
+from sim.kpis.compute import ReplicationKpis
 from sim.kpis.ratios import COUNTS
 from sim.model import Model
 
@@ -27,6 +33,45 @@ class Replications:
     per_replication: list[ReplicationKpis]
     conservation: list[dict[str, int]]
     logs: dict[int, ContactLog] = field(default_factory=dict)
+    contacts: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_outcomes(cls, outcomes: Sequence[RepOutcome]) -> Replications:
+        """Combine replication outcomes in index order (whatever order they finished in)."""
+        ordered = sorted(outcomes, key=lambda o: o.replication)
+        return cls(
+            per_replication=[o.kpis for o in ordered],
+            conservation=[o.conservation for o in ordered],
+            logs={o.replication: o.log for o in ordered if o.log is not None},
+            contacts=[o.contacts for o in ordered],
+        )
+
+    def extend(self, more: Replications) -> Replications:
+        """These replications followed by `more` (the next indices)."""
+        return Replications(
+            self.per_replication + more.per_replication,
+            self.conservation + more.conservation,
+            {**self.logs, **more.logs},
+            self.contacts + more.contacts,
+        )
+
+    def per_replication_summary(self) -> pd.DataFrame:
+        """Every replication's KPIs: index (dimension, key, replication), one column per KPI."""
+        return self._stack("summary")
+
+    def values(self, metric: str, dimension: str = "overall", key: str = "all") -> np.ndarray:
+        """One KPI's value in each replication (nan where it is undefined)."""
+        out = []
+        for k in self.per_replication:
+            if metric not in k.summary.columns:
+                raise ScenarioError(
+                    f"unknown KPI {metric!r}; use one of {sorted(k.summary.columns)}"
+                )
+            try:
+                out.append(float(k.summary.loc[(dimension, key), metric]))
+            except KeyError:
+                out.append(np.nan)
+        return np.asarray(out, dtype=float)
 
     def summary(self) -> pd.DataFrame:
         """Per (dimension, key): (metric, statistic) with mean, se, ci95_low, ci95_high, n."""
@@ -67,18 +112,24 @@ def run_replications(
     replications: int,
     progress: Progress | None = None,
     keep_logs: int = 0,
+    backend: Backend | None = None,
+    log_dir: Path | None = None,
+    first: int = 0,
 ) -> Replications:
-    """Simulate `replications` independent runs; keep the first `keep_logs` contact logs."""
-    results, conservation, logs = [], [], {}
-    for i in range(replications):
-        log = simulate(model, seed, i)
-        results.append(compute_kpis(log, model))
-        conservation.append(
-            {"offered": len(log), **log.status_counts(), "issues": len(log.issue_status),
-             **{f"issues_{k}": v for k, v in log.issue_counts().items()}}  # fmt: skip
+    """Simulate replications `first` .. `first + replications - 1` on a backend (default: here).
+
+    The first `keep_logs` contact logs come back in memory; with `log_dir`, every replication's
+    log is written there as Parquet by the worker that ran it (and not kept in memory).
+    """
+    tasks = [
+        RepTask(
+            seed=seed,
+            replication=i,
+            log_dir=str(log_dir) if log_dir is not None else None,
+            return_log=i - first < keep_logs,
         )
-        if i < keep_logs:
-            logs[i] = log
-        if progress is not None:
-            progress(i + 1, replications)
-    return Replications(results, conservation, logs)
+        for i in range(first, first + replications)
+    ]
+    done = None if progress is None else (lambda n: progress(n, replications))
+    outcomes = (backend or SerialBackend()).map(run_task, model, tasks, done)
+    return Replications.from_outcomes(outcomes)

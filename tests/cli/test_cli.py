@@ -73,8 +73,8 @@ def test_out_folder_written_and_never_overwritten(tmp_path):
     out = tmp_path / "run1"
     assert _run("run", "--replications", "2", "--out", str(out)).exit_code == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["contacts.parquet", "intervals.parquet", "kpis.parquet", "scenario.yaml",
-                     "summary.json"]  # fmt: skip
+    assert names == ["contacts.parquet", "intervals.parquet", "kpis.parquet",
+                     "replications.parquet", "scenario.yaml", "summary.json"]  # fmt: skip
     contacts = pd.read_parquet(out / "contacts.parquet")
     assert set(contacts["replication"]) == {0, 1}
     summary = json.loads((out / "summary.json").read_text())
