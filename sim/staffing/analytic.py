@@ -1,0 +1,115 @@
+"""Analytic staffing: agents each contact type needs in each interval, all intervals at once.
+
+Each queue is treated as its own dedicated team, stationary within the interval (the usual
+"SIPP" practice of Erlang calculators):
+
+* voice and chat without patience, redials or forecast uncertainty: Erlang C;
+* with patience: Erlang A; with redials or forecast uncertainty: Erlang X
+  (``sim.analytic.erlang_x``); the service level follows the scenario's SL definition;
+* chat: n agents x m slots by equivalent servers (vectorised, conservative) or the exact CTMC;
+* email/social: the fluid backlog plan (``sim.analytic.backlog``) within the SLA window and
+  the hours the scenario has agents for the type (or always, with ``backlog_hours=always``).
+
+Zero volume gives zero agents. ``plan.py`` turns these into agents per site and group.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.analytic import erlang_c_min_agents
+from sim.analytic.backlog import backlog_agents
+from sim.analytic.chat_staffing import chat_ctmc_min_agents, chat_equivalent_min_agents
+from sim.analytic.erlang_x import erlang_x_min_agents, forecast_factor
+from sim.model import CHANNELS, Model
+from sim.staffing.targets import ChannelTarget, Targets
+from sim.staffing.workload import Workload
+
+
+def _queue_kwargs(model: Model, t: ChannelTarget, targets: Targets) -> dict[str, object]:
+    return {
+        "sl_target": t.sl,
+        "abandon_target": t.abandon,
+        "asa_target": t.asa_s,
+        "forecast_cv": targets.forecast_cv,
+        "probability": targets.probability,
+        "sl_definition": model.scenario.reporting.sl_definition,
+        "max_occupancy": targets.max_occupancy,
+    }
+
+
+def _queue_method(t: ChannelTarget, theta: float, redial: float, targets: Targets) -> str:
+    if redial > 0 or targets.forecast_cv > 0:
+        return "erlang_x"
+    if theta > 0:
+        return "erlang_a"
+    return "erlang_c"
+
+
+def type_requirements(model: Model, wl: Workload, targets: Targets) -> pd.DataFrame:
+    """Long table: one row per (contact type, interval) with load and required agents."""
+    frames = []
+    dt = np.diff(wl.interval_edges_s)
+    for c, name in enumerate(model.type_names):
+        channel = CHANNELS[model.type_channel[c]]
+        t = targets.for_channel(channel)
+        lam = wl.rate_per_s[c]
+        aht = float(wl.aht_s[c])
+        if channel == "voice":
+            req, method = _voice(model, wl, c, t, targets)
+        elif channel == "chat":
+            req, method = _chat(model, wl, c, t, targets)
+        else:
+            factor = float(forecast_factor(targets.forecast_cv, targets.probability))
+            work = lam * dt * aht * factor
+            plan = backlog_agents(work, wl.open_share[c], float(model.interval_s), t.threshold_s)
+            req, method = plan.agents, "backlog"
+        frames.append(
+            pd.DataFrame(
+                {
+                    "interval": np.arange(len(lam)),
+                    "type": name,
+                    "channel": channel,
+                    "method": method,
+                    "contacts": lam * dt,
+                    "aht_s": aht,
+                    "load_erlangs": lam * aht,
+                    "required": np.asarray(req, dtype=float),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _voice(model: Model, wl: Workload, c: int, t: ChannelTarget, targets: Targets):
+    lam, aht = wl.rate_per_s[c], float(wl.aht_s[c])
+    theta, redial = float(wl.abandon_rate[c]), float(wl.redial_probability[c])
+    method = _queue_method(t, theta, redial, targets)
+    if method == "erlang_c" and t.sl is not None and t.asa_s is None and t.abandon is None:
+        req = erlang_c_min_agents(lam, 1.0 / aht, t.threshold_s, t.sl, targets.max_occupancy)
+        return req, method
+    kwargs = _queue_kwargs(model, t, targets)
+    req = erlang_x_min_agents(lam, 1.0 / aht, theta, t.threshold_s,
+                              redial_probability=redial, **kwargs)  # fmt: skip
+    return req, method
+
+
+def _chat(model: Model, wl: Workload, c: int, t: ChannelTarget, targets: Targets):
+    lam, aht = wl.rate_per_s[c], float(wl.aht_s[c])
+    aht_by_c = aht * np.asarray(model.chat_factors, dtype=float)
+    theta = float(wl.abandon_rate[c])
+    if targets.chat_method == "ctmc" and t.sl is not None:
+        factor = float(forecast_factor(targets.forecast_cv, targets.probability))
+        req = np.zeros(len(lam), dtype=np.int64)
+        for i, rate in enumerate(lam * factor):
+            try:
+                req[i] = chat_ctmc_min_agents(float(rate), aht_by_c, t.threshold_s, t.sl)
+            except ValueError:  # state space too large: fall back to equivalent servers
+                req[i] = chat_equivalent_min_agents(rate, aht_by_c, t.threshold_s, t.sl)
+        return req, "chat_ctmc"
+    kwargs = _queue_kwargs(model, t, targets)
+    kwargs.pop("sl_target")
+    req = chat_equivalent_min_agents(lam, aht_by_c, t.threshold_s, t.sl, abandon_rate=theta,
+                                     **kwargs)  # fmt: skip
+    return req, "chat_equivalent"
