@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sim.errors import ScenarioError
 from sim.experiments import run_replications
 from sim.experiments.backends import Backend, auto_workers, make_backend
+from sim.experiments.compare import Comparison, compare_results
 from sim.experiments.overrides import override_scenario
 from sim.experiments.replications import Progress
 from sim.experiments.sequential import Precision, run_until_precise
@@ -130,3 +132,41 @@ def run_model(
         extra=extra,
         replication_kpis=reps.per_replication_summary(),
     )
+
+
+def compare(
+    a: str | Path | Scenario | None,
+    b: str | Path | Scenario | None = None,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    *,
+    overrides: Sequence[str] = (),
+    overrides_b: Sequence[str] = (),
+    workers: int | None = 1,
+    dask: str | None = None,
+    backend: Backend | None = None,
+) -> Comparison:
+    """Paired comparison of B against A under common random numbers (B defaults to A).
+
+    `overrides` apply to both scenarios, `overrides_b` to B only (a what-if on one scenario).
+    """
+    if replications < 2:
+        raise ScenarioError(
+            f"a paired comparison needs at least 2 replications (got {replications})"
+        )
+    sc_a, src_a = load(a, overrides)
+    sc_b, src_b = load(a if b is None else b, [*overrides, *overrides_b])
+    model_a, model_b = compile_model(sc_a), compile_model(sc_b)
+    if workers is None and not dask:
+        work = float(model_a.expected_arrivals().sum() + model_b.expected_arrivals().sum())
+        workers = auto_workers(work / 2, 2 * replications)
+    total = 2 * replications
+    half_a = None if progress is None else (lambda done, _n: progress(done, total))
+    half_b = None if progress is None else (lambda done, _n: progress(replications + done, total))
+    with make_backend(workers, dask) if backend is None else nullcontext(backend) as be:
+        res_a = run_model(model_a, replications, seed, half_a, source=src_a, backend=be,
+                          overrides=overrides)  # fmt: skip
+        res_b = run_model(model_b, replications, seed, half_b, source=src_b, backend=be,
+                          overrides=[*overrides, *overrides_b])  # fmt: skip
+    return compare_results(res_a, res_b)

@@ -1,0 +1,115 @@
+"""`ccsim runs`: list past runs kept in the run store, and show one of them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from sim.commands.common import fail, out_console
+from sim.errors import ScenarioError
+from sim.experiments.store import RunStore
+
+StoreDir = Annotated[
+    Path | None, typer.Option("--store", help="run store folder (default: $CCSIM_STORE or ./runs)")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add `ccsim runs` and `ccsim runs show ID`."""
+    runs_app = typer.Typer(help="Past runs in the run store (saved with --save).")
+    app.add_typer(runs_app, name="runs")
+
+    @runs_app.callback(invoke_without_command=True)
+    def runs(
+        ctx: typer.Context,
+        store: StoreDir = None,
+        limit: Annotated[int, typer.Option(min=1, help="newest N runs")] = 20,
+        kind: Annotated[str | None, typer.Option(help="only run, compare or sweep")] = None,
+        as_json: AsJson = False,
+    ) -> None:
+        """List past runs, newest first."""
+        if ctx.invoked_subcommand is not None:
+            return
+        rows = RunStore(store).list(limit=limit, kind=kind)
+        if as_json:
+            sys.stdout.write(json.dumps(rows, allow_nan=False) + "\n")
+            return
+        if not rows:
+            out_console.print(f"no runs in {RunStore(store).root} (save one with --save)")
+            return
+        out_console.print(runs_table(rows))
+
+    @runs_app.command()
+    def show(
+        run_id: Annotated[str, typer.Argument(help="run id (or a unique prefix or suffix)")],
+        store: StoreDir = None,
+        as_json: AsJson = False,
+    ) -> None:
+        """Show one run: provenance, headline KPIs and its files."""
+        try:
+            meta = RunStore(store).get(run_id)
+        except ScenarioError as exc:
+            fail(exc)
+        folder = Path(meta["path"])
+        meta["files"] = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+        if as_json:
+            sys.stdout.write(json.dumps(meta, allow_nan=False) + "\n")
+            return
+        table = Table(title=f"run {meta['id']}", title_justify="left", show_header=False)
+        table.add_column("field", style="bold")
+        table.add_column("value")
+        for key in ("kind", "created_utc", "command", "seed", "replications", "ccsim_version",
+                    "wall_time_s", "verdict", "path"):  # fmt: skip
+            if meta.get(key) is not None:
+                table.add_row(key, str(meta[key]))
+        scenario = meta.get("scenario") or {}
+        table.add_row("scenario", f"{scenario.get('name')} ({scenario.get('hash')})")
+        for key in ("overrides", "stopping"):
+            if meta.get(key):
+                table.add_row(key, json.dumps(meta[key]))
+        for name, value in (meta.get("headline") or {}).items():
+            table.add_row(name, _fmt(value))
+        table.add_row("files", ", ".join(_folded(meta["files"])))
+        out_console.print(table)
+
+
+def runs_table(rows: list[dict[str, Any]]) -> Table:
+    """Past runs with their headline KPIs."""
+    table = Table(title=f"{len(rows)} run(s), newest first", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("scenario", overflow="fold")
+    for col in ("reps", "seed", "SL", "ASA s", "cost", "wall s"):
+        table.add_column(col, justify="right")
+    for r in rows:
+        h = r["headline"]
+        table.add_row(
+            r["id"], r["kind"], r["scenario"] or "", str(r["replications"] or ""),
+            str(r["seed"] if r["seed"] is not None else ""),
+            _fmt(h.get("service_level", h.get("b_service_level")), "{:.1%}"),
+            _fmt(h.get("asa_s", h.get("b_asa_s")), "{:,.1f}"),
+            _fmt(h.get("cost_total", h.get("b_cost_total")), "{:,.0f}"),
+            _fmt(r["wall_time_s"], "{:,.1f}"),
+        )  # fmt: skip
+    return table
+
+
+def _fmt(value: Any, fmt: str | None = None) -> str:
+    if value is None:
+        return ""
+    if fmt is None:
+        fmt = "{:,.0f}" if abs(value) >= 1000 else "{:.4g}"
+    return fmt.format(value)
+
+
+def _folded(files: list[str]) -> list[str]:
+    """File names, with a streamed contact log shown as one entry."""
+    logs = [f for f in files if f.startswith("contacts/")]
+    rest = [f for f in files if not f.startswith("contacts/")]
+    return rest + ([f"contacts/ ({len(logs)} replication files)"] if logs else [])
