@@ -170,3 +170,36 @@ def compare(
         res_b = run_model(model_b, replications, seed, half_b, source=src_b, backend=be,
                           overrides=[*overrides, *overrides_b])  # fmt: skip
     return compare_results(res_a, res_b)
+
+
+def staff(
+    scenario: str | Path | Scenario | None = None,
+    method: str = "erlang",
+    targets: Sequence[str] = (),
+    replications: int = 8,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    workers: int | None = 1,
+):
+    """Agents needed per interval x site x group ("erlang" or "simulation"); a StaffingResult.
+
+    `targets` are `[channel.]key=value` items (see `sim.staffing.targets`).
+    """
+    from sim.staffing import parse_targets, staff_erlang
+    from sim.staffing.simulated import staff_simulation
+
+    if method not in ("erlang", "simulation"):
+        raise ScenarioError(f"--method {method!r}: use 'erlang' or 'simulation'")
+    sc, _source = load(scenario)
+    goals = parse_targets(sc, list(targets))
+    model = compile_model(sc)
+    if method == "erlang":
+        return staff_erlang(model, goals)
+    return staff_simulation(model, goals, replications, seed, progress=progress, workers=workers)
+
+
+def schedule(staffing, rules=None, progress: Progress | None = None):
+    """Minimum-cost shifts covering a StaffingResult's requirement (a Schedule)."""
+    from sim.staffing.schedule import schedule_shifts
+
+    return schedule_shifts(staffing, rules, progress)
