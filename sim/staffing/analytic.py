@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analytic import erlang_c_min_agents
 from sim.analytic.backlog import backlog_agents
 from sim.analytic.chat_staffing import chat_ctmc_min_agents, chat_equivalent_min_agents
+from sim.analytic.erlang_c_staffing import erlang_c_staffing
 from sim.analytic.erlang_x import erlang_x_min_agents, forecast_factor
 from sim.model import CHANNELS, Model
 from sim.staffing.targets import ChannelTarget, Targets
@@ -87,7 +87,7 @@ def _voice(model: Model, wl: Workload, c: int, t: ChannelTarget, targets: Target
     theta, redial = float(wl.abandon_rate[c]), float(wl.redial_probability[c])
     method = _queue_method(t, theta, redial, targets)
     if method == "erlang_c" and t.sl is not None and t.asa_s is None and t.abandon is None:
-        req = erlang_c_min_agents(lam, 1.0 / aht, t.threshold_s, t.sl, targets.max_occupancy)
+        req = erlang_c_staffing(lam, 1.0 / aht, t.threshold_s, t.sl, targets.max_occupancy)
         return req, method
     kwargs = _queue_kwargs(model, t, targets)
     req = erlang_x_min_agents(lam, 1.0 / aht, theta, t.threshold_s,
