@@ -50,6 +50,7 @@ def sweep_figure(result: SweepResult) -> go.Figure:
                 fig.add_trace(
                     go.Scatter(
                         x=x + x[::-1], y=hi + lo[::-1], fill="toself", fillcolor=colour,
+                        mode="lines",
                         opacity=0.18, line={"width": 0}, hoverinfo="skip", showlegend=False,
                         legendgroup=name,
                     ),

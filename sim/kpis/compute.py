@@ -104,9 +104,9 @@ def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFra
             },
             index=index,
         )
-        n_int = staffed.shape[1]
+        n_int, first = staffed.shape[1], int(edges[0] // model.interval_s)
         rows = pd.MultiIndex.from_tuples(
-            [(d, k, i) for d, k in keys for i in range(n_int)],
+            [(d, k, first + i) for d, k in keys for i in range(n_int)],
             names=["dimension", "key", "interval"],
         )
         intervals = pd.DataFrame(
@@ -124,10 +124,16 @@ def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFra
 
 
 def _interval_edges(model: Model, end_time_s: float) -> np.ndarray:
-    """Reporting-interval edges from the end of the warm-up to the end of the run."""
+    """Reporting-interval edges from the end of the warm-up to the end of the run.
+
+    A warm-up ending inside an interval cuts that interval short: agent time before the warm-up's
+    end is left out, as are the contacts that arrived before it.
+    """
     first = int(model.warmup_s // model.interval_s)
     last = int(np.ceil(max(end_time_s, model.horizon_s) / model.interval_s))
-    return np.arange(first, last + 1) * float(model.interval_s)
+    edges = np.arange(first, last + 1) * float(model.interval_s)
+    edges[0] = max(edges[0], model.warmup_s)
+    return edges
 
 
 def _backlog_by_interval(log: ContactLog, model: Model) -> pd.DataFrame:
@@ -153,11 +159,13 @@ def _backlog_by_interval(log: ContactLog, model: Model) -> pd.DataFrame:
 
 
 def _chat_concurrency(log: ContactLog, model: Model) -> float:
-    """Mean number of chats an agent holds while holding at least one."""
+    """Mean number of chats an agent holds while holding at least one (after the warm-up)."""
+    end_all = np.minimum(log.end_s, log.end_time_s)
     chat = (model.type_channel[log.type_idx] == CHAT) & np.isfinite(log.answer_s)
+    chat &= end_all > model.warmup_s
     if not chat.any():
         return float("nan")
-    start = log.answer_s[chat]
-    end = np.minimum(log.end_s[chat], log.end_time_s)
+    start = np.maximum(log.answer_s[chat], model.warmup_s)
+    end = end_all[chat]
     union = chat_busy_time(log.agent[chat], start, end)
     return float(np.sum(end - start) / union) if union > 0 else float("nan")

@@ -1,0 +1,114 @@
+"""--set PATH=VALUE: paths by name, index or *, relative values, validation like the YAML."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from sim import api
+from sim.cli import app
+from sim.errors import ScenarioError
+from sim.experiments.overrides import apply_overrides, override_scenario, parse_override
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def default():
+    return api.load(None)[0]
+
+
+def test_value_forms():
+    """Absolute values are YAML; +x%, -x%, *k, +n and +-n are relative; a bare -n is absolute."""
+    cases = {
+        "+10%": ("*", 1.1), "-5%": ("*", 0.95), "*1.3": ("*", 1.3), "+2": ("+", 2.0),
+        "+-2": ("+", -2.0), "-2": ("=", -2), "3": ("=", 3), "abc": ("=", "abc"),
+        "[1, 2]": ("=", [1, 2]), "true": ("=", True),
+    }  # fmt: skip
+    for text, (op, value) in cases.items():
+        ov = parse_override(f"horizon.days={text}")
+        assert (ov.op, ov.value) == pytest.approx((op, value)), text
+
+
+def test_paths_by_name_index_and_wildcard(default):
+    """Items are found by name, by index ([i] or .i) and all at once with *."""
+    sc = override_scenario(default, [
+        "sites.manila.groups.en_voice.shifts[0].headcount=+10%",
+        "sites.manila.groups.en_voice.shifts.1.headcount=*2",
+        "sites[0].groups.bilingual.shifts[*].headcount=+1",
+        "demand.en_voice_us.volume_per_day=*1.3",
+        "demand.*.priority=2",
+        "horizon.days=2",
+    ])  # fmt: skip
+    manila = [s.headcount for s in sc.sites[1].groups[0].shifts]
+    before = [s.headcount for s in default.sites[1].groups[0].shifts]
+    assert manila[0] == 21 and before[0] == 19  # 19 x 1.1 = 20.9 -> 21 (integers stay integers)
+    assert manila[1] == 2 * before[1]
+    assert [s.headcount for s in sc.sites[0].groups[1].shifts] == [
+        s.headcount + 1 for s in default.sites[0].groups[1].shifts
+    ]
+    assert sc.demand[0].volume_per_day == pytest.approx(default.demand[0].volume_per_day * 1.3)
+    assert {c.priority for c in sc.demand} == {2}
+    assert sc.horizon.days == 2
+
+
+def test_relative_change_of_a_list_and_of_a_default(default):
+    """Relative values apply element-wise to number lists, and to fields left at their default."""
+    sc = override_scenario(default, ["demand.en_voice_us.weekday_profile=*2",
+                                     "horizon.warmup_hours=+3"])  # fmt: skip
+    assert sc.demand[0].weekday_profile == [2 * w for w in default.demand[0].weekday_profile]
+    assert sc.horizon.warmup_hours == 3
+
+
+def test_no_override_leaves_scenario_untouched(default):
+    """Without overrides the very same scenario object comes back."""
+    assert override_scenario(default, []) is default
+
+
+def test_original_dict_not_modified():
+    """apply_overrides works on a copy."""
+    data = {"horizon": {"days": 7}}
+    assert apply_overrides(data, ["horizon.days=2"]) == {"horizon": {"days": 2}}
+    assert data == {"horizon": {"days": 7}}
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("sites.manil.groups.x.wage_per_hour=1", "no item named 'manil' in sites; names: "
+                                                 "mexico_city, manila"),
+        ("horizon.dayz=2", "no field 'dayz'; fields here: start, days"),
+        ("sites.manila.groups.en_voice.headcount=+10%", "did you mean"),
+        ("demand[9].volume_per_day=1", "demand[9]: index out of range"),
+        ("sites.manila.timezone=+1", "a relative change (+) needs a number"),
+        ("horizon.days=-2", "horizon.days: Input should be greater than 0"),
+        ("horizon.days=many", "horizon.days"),
+        ("sites.manila.timezone=Mars/Olympus", "sites[1].timezone: unknown time zone"),
+        ("horizon..days=2", "is not a path"),
+        ("horizon.days", "expected PATH=VALUE"),
+    ],
+)  # fmt: skip
+def test_bad_override_is_a_clear_error(default, override, message):
+    """A bad path or value raises ScenarioError naming the path and what is allowed."""
+    with pytest.raises(ScenarioError) as err:
+        override_scenario(default, [override])
+    assert message in str(err.value)
+
+
+def test_cli_bad_override_exits_2():
+    """`ccsim run --set` with a bad path or value prints the problem and exits with code 2."""
+    for bad in ("sites.nowhere.x=1", "horizon.days=0"):
+        res = runner.invoke(app, ["run", "--set", bad])
+        assert res.exit_code == 2
+        assert "error:" in res.stderr and bad.split("=")[0].split(".")[0] in res.stderr
+
+
+def test_cli_override_applies_and_is_recorded():
+    """`ccsim run --set horizon.days=1` simulates one day and lists the override in the JSON."""
+    import json
+
+    res = runner.invoke(app, ["run", "--set", "horizon.days=1", "--replications", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["overrides"] == ["horizon.days=1"]
+    assert data["kpis"]["overall"]["offered"]["mean"] < 10_000  # one day, not seven
