@@ -88,7 +88,7 @@ def test_erlang_c_staffing_occupancy_cap():
 
 
 def test_erlang_x_without_redials_or_uncertainty_is_erlang_a():
-    """Erlang X with r = 0 and cv = 0 staffs exactly like Erlang A (and like Erlang C at theta=0)."""
+    """Erlang X with r = 0 and cv = 0 staffs like Erlang A (and like Erlang C at theta = 0)."""
     lam = np.linspace(0, 1.5, 16)
     got = erlang_x_min_agents(lam, 1 / 300, 1 / 180, 20, sl_target=0.8)
     np.testing.assert_array_equal(got, erlang_a_min_agents(lam, 1 / 300, 1 / 180, 20, 0.8))
@@ -113,7 +113,7 @@ def test_erlang_x_redials_and_uncertainty_need_more_agents():
 
 
 def test_chat_equivalent_servers_against_ctmc():
-    """Equivalent servers are exact with equal AHT and conservative (<= 1 agent more) with slowdown."""
+    """Equivalent servers: exact with equal AHT, at most 1 agent above the CTMC with slowdown."""
     for lam in (0.01, 0.03, 0.06):
         same = [400.0, 400.0, 400.0]
         assert int(chat_equivalent_min_agents(lam, same, 60, 0.8)) == chat_ctmc_min_agents(
@@ -127,7 +127,7 @@ def test_chat_equivalent_servers_against_ctmc():
 
 
 def test_backlog_plan_meets_deadlines_and_conserves_work():
-    """Each interval's work is done inside its SLA window and open hours; closed windows are late."""
+    """Work is done inside its SLA window and open hours; a fully closed window is late."""
     n = 96
     work = np.zeros(n)
     work[10] = 36_000.0
