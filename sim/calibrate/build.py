@@ -90,12 +90,20 @@ class Calibration:
     def scenario_dict(self) -> dict[str, Any]:
         return self.scenario.model_dump(mode="json", exclude_defaults=True)
 
-    def with_availability(self, factor: float) -> Calibration:
-        """The same estimates with staffing scaled by `factor` before rounding."""
+    def restaffed(
+        self, factor: float | None = None, max_idle_gap_s: float | None = None
+    ) -> Calibration:
+        """The same estimates with another availability factor or idle-gap rule for staffing."""
+        factor = self.staffing.availability_factor if factor is None else factor
         _check_factor(factor)
-        staffing = replace(self.staffing, availability_factor=factor,
-                           headcount=self.staffing.scaled_headcount(factor))  # fmt: skip
-        options = {**self.options, "availability_factor": factor}
+        if max_idle_gap_s is None or max_idle_gap_s == self.staffing.max_idle_gap_s:
+            staffing = replace(self.staffing, availability_factor=factor,
+                               headcount=self.staffing.scaled_headcount(factor))  # fmt: skip
+        else:
+            staffing = estimate_staffing(self.log.calls, self.log.days, self.log.dates(),
+                                         self.slot_s, max_idle_gap_s, factor)  # fmt: skip
+        options = {**self.options, "availability_factor": factor,
+                   "max_idle_gap_s": staffing.max_idle_gap_s}  # fmt: skip
         scenario = _scenario(self.log, staffing, self.classes, self.demand, self.types, options)
         return replace(self, staffing=staffing, scenario=scenario, options=options)
 
@@ -114,6 +122,7 @@ def calibrate(
     short_service_s: float = 10.0,
     languages: dict[str, str] | None = None,
     availability_factor: float = 1.0,
+    max_idle_gap_s: float = 900.0,
 ) -> Calibration:
     """Estimate a scenario from a cleaned call log (see the module docstring for each choice).
 
@@ -125,8 +134,8 @@ def calibrate(
     log = replace(log, calls=log.calls.copy(), dropped=dict(log.dropped))
     slot_s = slot_minutes * 60
     dates = log.dates()
-    staffing = estimate_staffing(log.calls, log.days, dates, slot_s,
-                                 availability_factor=availability_factor)  # fmt: skip
+    staffing = estimate_staffing(log.calls, log.days, dates, slot_s, max_idle_gap_s,
+                                 availability_factor)  # fmt: skip
     _drop_outside_hours(log, staffing, dates)
     classes = day_classes(staffing.open_slots())
     calls = log.calls
@@ -143,7 +152,7 @@ def calibrate(
     options = {
         "name": name, "slot_minutes": slot_minutes, "sl_threshold_s": sl_threshold_s,
         "short_service_s": short_service_s, "languages": dict(languages or {}),
-        "availability_factor": availability_factor,
+        "availability_factor": availability_factor, "max_idle_gap_s": max_idle_gap_s,
     }  # fmt: skip
     scenario = _scenario(log, staffing, classes, demand, types, options)
     return Calibration(log, slot_s, staffing, classes, demand, types, priority_table(calls),

@@ -1,12 +1,17 @@
 """Staffing from the agents seen working, and its translation into scenario shift lines.
 
-A call log shows agents only while they talk. The estimate uses how an ACD works: an agent who is
-free never leaves a call waiting. So while at least one call waits, every agent available to take
-calls is talking, and the mean number of agents talking during those seconds estimates the agents
-available in that interval (after-call work and breaks count as unavailable, consistent with talk
-time as the handle time). In intervals where calls hardly waited, staffing did not bind and the
-most agents seen talking at once (a lower bound) is used. Per weekday the estimate is averaged over
-that weekday's dates and rounded to whole agents; the per-interval staircase becomes shift lines.
+A call log shows agents only while they talk, so availability is inferred, second by second, from
+how an ACD works: it never leaves a caller waiting while an agent is free. An agent is counted as
+available
+- while talking;
+- while idle between two of their calls, if no caller was waiting at that second and the gap is
+  shorter than `max_idle_gap_s` (default 15 minutes, a standard break): idle and ready;
+- not while idle when callers were waiting (after-call work, or away: the ACD would have connected
+  them), nor in gaps longer than `max_idle_gap_s` (break, other work), nor before their first or
+  after their last call of a stretch.
+Talk time is the handle time, so after-call work is unavailability, consistent on both sides. The
+per-slot mean of this count, averaged over each weekday's dates and rounded to whole agents, is the
+scenario's staffing; the per-slot staircase becomes shift lines.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class StaffingEstimate:
     by_weekday: np.ndarray  # (7, slots) mean over each weekday's dates (fractional)
     headcount: np.ndarray  # (7, slots) rounded: the scenario's staffing
     availability_factor: float = 1.0
+    max_idle_gap_s: float = 900.0
 
     def open_slots(self) -> np.ndarray:
         """Weekday slots where the center is open: at least one agent as measured."""
@@ -57,27 +63,27 @@ def _occupancy_seconds(starts: np.ndarray, ends: np.ndarray, total_s: int) -> np
 
 def estimate_staffing(
     calls: pd.DataFrame, days: int, dates: pd.DatetimeIndex, slot_s: int = 1800,
-    min_queue_share: float = 0.1, availability_factor: float = 1.0,
+    max_idle_gap_s: float = 900.0, availability_factor: float = 1.0,
 ) -> StaffingEstimate:  # fmt: skip
-    """Available agents per slot from talk periods and queue periods (see module docstring).
-
-    `availability_factor` scales the weekday means before rounding (1 = as measured).
-    """
+    """Available agents per slot (see the module docstring); `availability_factor` scales the
+    weekday means before rounding (1 = as measured)."""
     total = days * DAY_S
     talk = calls[calls["served"] & (calls["agent"] != "")]
     answer = (talk["arrival_s"] + talk["wait_s"]).to_numpy()
-    busy = _occupancy_seconds(answer, answer + talk["service_s"].to_numpy(), total)
+    end = answer + talk["service_s"].to_numpy()
+    busy = _occupancy_seconds(answer, end, total)
     waited = calls[calls["wait_s"] > 0]
     start = waited["arrival_s"].to_numpy()
     queue = _occupancy_seconds(start, start + waited["wait_s"].to_numpy(), total) > 0
+    order = np.lexsort((answer, talk["agent"].to_numpy()))
+    agent = talk["agent"].to_numpy()[order]
+    gap_start, gap_end = end[order][:-1], answer[order][1:]
+    same = agent[:-1] == agent[1:]
+    short = same & (gap_end > gap_start) & (gap_end - gap_start < max_idle_gap_s)
+    idle = _occupancy_seconds(gap_start[short], gap_end[short], total)
+    available = busy + np.where(queue, 0, idle)
     shape = (days * DAY_S // slot_s, slot_s)
-    b, q = busy.reshape(shape), queue.reshape(shape)
-    q_seconds = q.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        while_waiting = (b * q).sum(axis=1) / q_seconds
-    binding = q_seconds >= min_queue_share * slot_s
-    by_date = np.where(binding, while_waiting, b.max(axis=1)).reshape(days, -1)
-    distinct = _distinct_agents(talk, answer, days, slot_s)
+    by_date = available.reshape(shape).mean(axis=1).reshape(days, -1)
     per_day = DAY_S // slot_s
     weekday = dates.day_of_week.to_numpy()
     by_weekday = np.zeros((7, per_day))
@@ -87,12 +93,13 @@ def estimate_staffing(
     estimate = StaffingEstimate(
         slot_s=slot_s,
         by_date=by_date,
-        distinct_seen=distinct,
-        busy=b.mean(axis=1).reshape(days, -1),
-        queue_share=(q_seconds / slot_s).reshape(days, -1),
+        distinct_seen=_distinct_agents(talk, answer, days, slot_s),
+        busy=busy.reshape(shape).mean(axis=1).reshape(days, -1),
+        queue_share=queue.reshape(shape).mean(axis=1).reshape(days, -1),
         by_weekday=by_weekday,
         headcount=np.zeros((7, per_day), dtype=int),
         availability_factor=availability_factor,
+        max_idle_gap_s=max_idle_gap_s,
     )
     return replace(estimate, headcount=estimate.scaled_headcount(availability_factor))
 
