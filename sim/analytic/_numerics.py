@@ -39,20 +39,26 @@ def out(x: np.ndarray) -> np.ndarray | np.floating | np.integer:
     return x[()] if x.ndim == 0 else x
 
 
-def _bd0_over_k(u: np.ndarray) -> np.ndarray:
-    """u - log1p(u) for u >= -1, with a power series near 0 to avoid cancellation."""
-    u = np.asarray(u, dtype=float)
-    res = np.empty_like(u)
+def _k_bd0(k: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """k (u - log1p(u)) with u = m/k - 1 (Loader's bd0), without cancellation.
+
+    Near u = 0 a power series is used; elsewhere ``(m - k) - k log(m/k)``, with the log
+    taken as ``log m - log k`` when ``m/k`` is small so that it keeps its precision.
+    """
+    k, m = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(m, dtype=float))
+    res = np.empty(k.shape, dtype=float)
+    u = (m - k) / k
     small = np.abs(u) < 0.25
     us = u[small]
     # u^2/2 - u^3/3 + u^4/4 - ... summed by Horner from the highest term.
     acc = np.zeros_like(us)
     for j in range(32, 1, -1):
         acc = acc * us + ((-1.0) ** j) / j
-    res[small] = acc * us * us
-    ub = u[~small]
-    with np.errstate(divide="ignore"):
-        res[~small] = ub - np.log1p(ub)
+    res[small] = k[small] * acc * us * us
+    kb, mb, ub = k[~small], m[~small], u[~small]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ratio = np.where(ub < -0.9, np.log(mb) - np.log(kb), np.log1p(ub))
+        res[~small] = (mb - kb) - kb * log_ratio
     return res
 
 
@@ -80,9 +86,7 @@ def log_poisson_pmf(k: object, m: object) -> np.ndarray:
         ks, ms = k[small], m[small]
         res[small] = special.xlogy(ks, ms) - ms - special.gammaln(ks + 1.0)
         kb, mb = k[~small], m[~small]
-        res[~small] = -kb * _bd0_over_k(mb / kb - 1.0) - _stirlerr(kb) - 0.5 * (
-            _LOG_2PI + np.log(kb)
-        )
+        res[~small] = -_k_bd0(kb, mb) - _stirlerr(kb) - 0.5 * (_LOG_2PI + np.log(kb))
     return res
 
 

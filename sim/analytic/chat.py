@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.analytic.ctmc import stationary
 
-MAX_STATES = 2_000_000
+MAX_STATES = 250_000  # sparse LU time grows quickly beyond this (~1 s at 25k)
 
 
 def _states(n: int, m: int) -> np.ndarray:
@@ -34,6 +34,22 @@ def _states(n: int, m: int) -> np.ndarray:
         edges = (-1, *bars, n + m)
         rows.append([edges[i + 1] - edges[i] - 1 for i in range(m + 1)])
     return np.array(rows, dtype=np.int64).reshape(-1, m + 1)
+
+
+def _balanced_mode(lam: float, aht: np.ndarray, n: int, m: int) -> np.ndarray:
+    """Occupancy vector at the mode of the re-balanced approximation (an LU anchor)."""
+    k = np.arange(1, n * m + 1)
+    q, r = np.divmod(k, n)
+    rate_q = np.where(q > 0, q / aht[np.maximum(q - 1, 0)], 0.0)
+    rate_q1 = (q + 1) / aht[np.minimum(q, m - 1)]
+    down = (n - r) * rate_q + np.where(q < m, r * rate_q1, 0.0)
+    log_p = np.concatenate([[0.0], np.cumsum(np.log(lam) - np.log(down))])
+    q, r = divmod(int(np.argmax(log_p)), n)
+    state = np.zeros(m + 1, dtype=np.int64)
+    state[q] += n - r
+    if r:
+        state[q + 1] += r
+    return state
 
 
 def chat_metrics(
@@ -96,7 +112,9 @@ def chat_metrics(
         src.append(movers)
         dst.append(index(nxt))
         rate.append(states[movers, c] * c / aht[c - 1])
-    pi = stationary(np.concatenate(src), np.concatenate(dst), np.concatenate(rate), len(states))
+    triples = (np.concatenate(src), np.concatenate(dst), np.concatenate(rate))
+    anchor = int(index(_balanced_mode(lam, aht, n, m)[None, :])[0])
+    pi = stationary(*triples, len(states), anchor=anchor)
 
     full_idx = int(np.flatnonzero(full)[0])
     p_full0 = pi[full_idx]

@@ -22,11 +22,28 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.analytic._numerics import out
-from sim.analytic.erlang import _c_metrics, _erlang_c, check_agents, check_nonneg
+from sim.analytic.erlang import _c_metrics, _erlang_b, _erlang_c, check_agents, check_nonneg
 
 
 def _mean_in_system(lam: np.ndarray, mu: np.ndarray, c: np.ndarray) -> np.ndarray:
     return _c_metrics(lam, mu, c, np.zeros_like(lam))["mean_in_system"]
+
+
+def _dl_dlam(lam: np.ndarray, mu: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """dL/dlam of M/M/c: the sojourn of a vanishing class just below load lam."""
+    a = lam / mu
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        b = _erlang_b(c, a)
+        db = b * (c / a - 1.0 + b)
+        rho = a / c
+        d = 1.0 - rho + rho * b
+        big_c = b / d
+        dc = (db * d - b * (-1.0 / c + b / c + rho * db)) / d**2
+        dlq = dc * a / (c - a) + big_c * c / (c - a) ** 2
+        res = (dlq + 1.0) / mu
+    # Vanishing load: L = a/(1-a) + O(a^2) for one agent, a + O(a^2) for more.
+    tiny = np.where(c == 1, 1.0 / (mu * (1.0 - a) ** 2), 1.0 / mu)
+    return np.where(a > 1e-10, res, tiny)
 
 
 def priority_mmc_metrics(
@@ -53,19 +70,16 @@ def priority_mmc_metrics(
     sigma_prev = np.concatenate([np.zeros_like(sigma[:1]), sigma[:-1]])
     p_wait = _erlang_c(c, np.minimum(cum[-1] / mu, c))
     with np.errstate(divide="ignore", invalid="ignore"):
-        wq = np.where(
-            sigma < 1.0, p_wait / (cap * (1.0 - sigma_prev) * (1.0 - sigma)), np.inf
-        )
+        wq = np.where(sigma < 1.0, p_wait / (cap * (1.0 - sigma_prev) * (1.0 - sigma)), np.inf)
         levels = np.concatenate([np.zeros_like(cum[:1]), cum])
         big_l = np.stack([_mean_in_system(lv, mu, c) for lv in levels])
-        eps = 1e-6 * cap
-        bumped = np.stack([_mean_in_system(lv + eps, mu, c) for lv in levels[:-1]])
-        # A class with zero arrival rate gets the limit dL/dLambda (finite difference).
-        soj_p = np.where(
-            lams > 0,
-            (big_l[1:] - big_l[:-1]) / np.where(lams > 0, lams, 1.0),
-            (bumped - big_l[:-1]) / eps,
+        # A tiny class would lose digits in the difference: use dL/dLambda at the midpoint
+        # (exact limit for a zero rate, O(lam_k^2) error otherwise).
+        tiny = lams < 1e-5 * cap
+        mid = np.stack(
+            [_dl_dlam(lv + 0.5 * lk, mu, c) for lv, lk in zip(levels[:-1], lams, strict=True)]
         )
+        soj_p = np.where(tiny, mid, (big_l[1:] - big_l[:-1]) / np.where(tiny, 1.0, lams))
         soj_p = np.where(sigma < 1.0, soj_p, np.inf)
     return {
         "wq": out(wq),
