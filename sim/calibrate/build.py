@@ -117,7 +117,7 @@ def calibrate(
     log: CallLog,
     *,
     name: str = "calibrated",
-    slot_minutes: int = 30,
+    slot_minutes: int = 15,
     sl_threshold_s: float = 20.0,
     short_service_s: float = 10.0,
     languages: dict[str, str] | None = None,
@@ -255,7 +255,7 @@ def _scenario(
             {
                 "name": f"{td.call_type}{suffix}",
                 "channel": "voice",
-                "language": languages.get(td.call_type, "local"),
+                "language": languages.get(td.call_type, languages.get("*", "local")),
                 "segment": td.call_type,
                 "timezone": log.timezone,
                 "volume_per_day": round(td.volume_per_day, 3),

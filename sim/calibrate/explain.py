@@ -13,7 +13,7 @@ import pandas as pd
 from sim.calibrate.build import Calibration
 from sim.calibrate.demand import DAY_S
 from sim.calibrate.staffing import _occupancy_seconds
-from sim.calibrate.validate import Validation
+from sim.calibrate.validate import MIN_WAITED, Validation
 
 
 def queue_evidence(cal: Calibration) -> dict[str, float]:
@@ -83,8 +83,9 @@ def notes(
             f"of {ev['answered_at_once']} calls answered without waiting arrived while other "
             "callers were waiting (skill-based routing / priorities), and agents talking rise by "
             f"{ev['busy_rise_queue4_vs_1']:.2f} on average when 4+ rather than 1 caller wait in "
-            "the same half hour (agents join when queues grow). The simulated single pool with "
-            "fixed staffing per slot cannot do either, so its queues, once formed, last longer."
+            f"the same {cal.slot_s // 60}-min slot (agents join when queues grow). The simulated "
+            "single pool with fixed staffing per slot cannot do either, so its queues, once "
+            "formed, last longer."
         )
     waits = type_waits(cal.log.calls).round(0)
     text = ", ".join(f"{k} {val:.0f} s" for k, val in waits.items())
@@ -93,7 +94,7 @@ def notes(
         text += f" (simulated FCFS: {sim})"
     out.append(f"Mean wait of answered calls by type, observed: {text}.")
     hourly = v.table.loc["abandon_rate"].drop("all")
-    scored = hourly[hourly["waited_calls"] >= 30]
+    scored = hourly[hourly["waited_calls"] >= MIN_WAITED]
     outside = scored[~scored["in_pi"]]
     if len(outside):
         parts = [f"{int(h)}h ({r.sim_mean:.0%} sim vs {r.observed:.0%})"

@@ -30,7 +30,7 @@ from sim.engine import simulate
 from sim.errors import ScenarioError
 from sim.model import compile_model
 
-BANK_LANGUAGES = {"PE": "en"}  # PE: regular calls in English; the rest in Hebrew
+BANK_LANGUAGES = {"PE": "en", "*": "he"}  # PE: regular calls in English; the rest in Hebrew
 Progress = Callable[[str, int, int], None]
 
 

@@ -79,11 +79,13 @@ def header_lines(cal: Calibration, v: Validation | None, factor_note: str) -> li
         f"{log.start.date()}, {log.timezone}).",
         "Dropped rows: " + "; ".join(f"{n} {why}" for why, n in log.dropped.items()) + ".",
         "Demand: one contact type per call type and class of weekdays with the same opening "
-        "hours; weekday volumes, 30-min intraday profile, gamma day factor (day_factor_cv).",
+        f"hours; weekday volumes, {cal.slot_s // 60}-min intraday profile, gamma day factor "
+        "(day_factor_cv).",
         "Handle time: family by lowest AIC on genuine talk times, mean and CV of all answered "
         "calls. Patience: censored MLE (served waits are censored), lowest AIC.",
-        "Staffing: agents available per slot = mean agents talking while calls waited "
-        "(an ACD leaves no call waiting while an agent is free), per weekday, rounded.",
+        f"Staffing per weekday and {cal.slot_s // 60}-min slot: agents available = talking, or "
+        f"idle in a gap under {cal.staffing.max_idle_gap_s / 60:.0f} min while no caller waited "
+        "(an ACD leaves no caller waiting while an agent is free); mean over dates, rounded.",
         factor_note,
         "Single pool, FCFS: the log's priority field is a customer class (see the report).",
     ]
