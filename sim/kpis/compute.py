@@ -15,9 +15,10 @@ from sim.engine.log import ContactLog
 from sim.kpis.agents import busy_periods, chat_busy_time, time_in_intervals
 from sim.kpis.contacts import contact_frame
 from sim.kpis.costs import cost_kpis
+from sim.kpis.grouping import contact_sums
 from sim.kpis.issues import issue_kpis
-from sim.kpis.ratios import SITE_ONLY_DROPPED, SL_VARIANTS, SUMMED, ratios
-from sim.model import CHANNELS, CHAT, Model
+from sim.kpis.ratios import SL_VARIANTS, ratios
+from sim.model import CHAT, Model
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,9 @@ class ReplicationKpis:
 def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
     """All KPIs of one simulated replication."""
     contacts = contact_frame(log, model)
-    labels = _labels(model, contacts)
     sl_column = SL_VARIANTS[model.scenario.reporting.sl_definition]
-    summary = _contact_kpis(contacts, labels, by_interval=False, sl_column=sl_column)
-    intervals = _contact_kpis(contacts, labels, by_interval=True, sl_column=sl_column)
+    summary_sums, interval_sums = contact_sums(contacts, model)
+    summary, intervals = ratios(summary_sums, sl_column), ratios(interval_sums, sl_column)
     agent_summary, agent_intervals, busy_by_site = _agent_kpis(log, model)
     issues = issue_kpis(log, model)
     resolved = float(issues.loc[("overall", "all"), "issues_resolved"])
@@ -47,39 +47,6 @@ def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
     summary.loc[overall, "chat_concurrency"] = _chat_concurrency(log, model)
     summary.loc[overall, "callbacks_offered"] = float(log.callbacks_offered)
     return ReplicationKpis(summary=summary.sort_index(), intervals=intervals.sort_index())
-
-
-def _labels(model: Model, contacts: pd.DataFrame) -> dict[str, pd.Series]:
-    types = contacts["type_idx"].to_numpy()
-    names = np.asarray(model.type_names, dtype=object)
-    channels = np.asarray(CHANNELS, dtype=object)[model.type_channel]
-    languages = np.asarray(model.type_language, dtype=object)
-    sites = np.asarray([*model.site_names, "(none)"], dtype=object)
-    return {
-        "overall": pd.Series("all", index=contacts.index),
-        "queue": pd.Series(names[types], index=contacts.index),
-        "channel": pd.Series(channels[types], index=contacts.index),
-        "language": pd.Series(languages[types], index=contacts.index),
-        "site": pd.Series(sites[contacts["site_idx"].to_numpy()], index=contacts.index),
-    }
-
-
-def _contact_kpis(
-    contacts: pd.DataFrame, labels: dict[str, pd.Series], by_interval: bool, sl_column: str
-) -> pd.DataFrame:
-    frames = []
-    for dimension, key in labels.items():
-        subset = contacts[contacts["site_idx"] >= 0] if dimension == "site" else contacts
-        by = [key.loc[subset.index].rename("key")]
-        if by_interval:
-            by.append(subset["interval"])
-        sums = subset[SUMMED].groupby(by, observed=True).sum()
-        if dimension == "site":
-            sums = sums.drop(columns=SITE_ONLY_DROPPED)
-        sums = pd.concat({dimension: sums}, names=["dimension"])
-        frames.append(sums)
-    sums = pd.concat(frames).astype(float)
-    return ratios(sums, sl_column)
 
 
 def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
