@@ -132,6 +132,18 @@ def calibrate(
     if slot_minutes not in (15, 30, 60):
         raise ScenarioError(f"slot minutes must be 15, 30 or 60 (got {slot_minutes})")
     log = replace(log, calls=log.calls.copy(), dropped=dict(log.dropped))
+    calls = log.calls
+    if not (calls["agent"] != "").any():
+        raise ScenarioError(
+            f"{log.source}: no answered call names its agent; staffing is estimated from the "
+            "agents seen working (csv: fill the 'agent' column)"
+        )
+    waited = calls["wait_s"] > 0
+    if int((~calls["served"] & waited).sum()) < 2 or int(calls["served"].sum()) < 2:
+        raise ScenarioError(
+            f"{log.source}: too few calls to calibrate: need at least 2 answered calls and 2 "
+            "abandoned calls that waited"
+        )
     slot_s = slot_minutes * 60
     dates = log.dates()
     staffing = estimate_staffing(log.calls, log.days, dates, slot_s, max_idle_gap_s,
@@ -147,7 +159,8 @@ def calibrate(
                 demand.append(td)
     pooled = _patience(calls)
     types = {
-        str(t): _type_fits(str(t), g, short_service_s, pooled) for t, g in calls.groupby("type")
+        str(t): _type_fits(str(t), g, short_service_s, pooled, calls)
+        for t, g in calls.groupby("type")
     }
     options = {
         "name": name, "slot_minutes": slot_minutes, "sl_threshold_s": sl_threshold_s,
@@ -173,9 +186,18 @@ def _patience(calls: pd.DataFrame) -> list[Fit]:
     return fit_patience(waited["wait_s"].to_numpy(), ~waited["served"].to_numpy())
 
 
-def _type_fits(call_type: str, g: pd.DataFrame, short_s: float, pooled: list[Fit]) -> TypeFits:
-    answered = g[g["served"] & (g["service_s"] > 0)]["service_s"].to_numpy(dtype=float)
-    genuine = g[g["served"] & (g["agent"] != "") & (g["service_s"] >= short_s)]["service_s"]
+def _type_fits(
+    call_type: str, g: pd.DataFrame, short_s: float, pooled: list[Fit], everything: pd.DataFrame
+) -> TypeFits:
+    """Fits of one call type; a type with fewer than 2 answered calls borrows all types' talk."""
+    if int((g["served"] & (g["service_s"] > 0)).sum()) < 2:
+        g_talk = everything
+    else:
+        g_talk = g
+    answered = g_talk[g_talk["served"] & (g_talk["service_s"] > 0)]["service_s"]
+    answered = answered.to_numpy(dtype=float)
+    genuine = g_talk[g_talk["served"] & (g_talk["agent"] != "") & (g_talk["service_s"] >= short_s)]
+    genuine = genuine["service_s"]
     fits = fit_handle_times(genuine.to_numpy(dtype=float) if len(genuine) >= 2 else answered)
     waited = g[g["wait_s"] > 0]
     abandons = int((~waited["served"]).sum())

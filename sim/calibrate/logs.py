@@ -122,7 +122,9 @@ def _clock_seconds(values: pd.Series, column: str, path: Path) -> np.ndarray:
 def _read_bank(path: Path, timezone: str) -> CallLog:
     """The Anonymous Bank log: VRU, queue and service stamps per call (see data README)."""
     df = _table(path, "\t", BANK_COLUMNS)
-    dates = pd.to_datetime(df["date"].str.strip(), format="%y%m%d", errors="coerce")
+    raw_dates = df["date"].str.strip()
+    dates = pd.to_datetime(raw_dates, format="%y%m%d", errors="coerce")
+    dates[~raw_dates.str.fullmatch(r"\d{6}")] = pd.NaT
     if dates.isna().any():
         row = int(np.flatnonzero(dates.isna().to_numpy())[0])
         raise ScenarioError(
@@ -244,3 +246,19 @@ def _finish(log: CallLog) -> CallLog:
     calls = log.calls[list(CALL_COLUMNS)]
     log.calls = calls.sort_values("arrival_s", kind="stable").reset_index(drop=True)
     return log
+
+
+def write_calls_csv(calls: pd.DataFrame, start: pd.Timestamp, path: str | Path) -> None:
+    """Write a table of calls in the generic CSV format (e.g. a ccsim run, to test calibration)."""
+    arrival = start + pd.to_timedelta(calls["arrival_s"].to_numpy(), unit="s")
+    pd.DataFrame(
+        {
+            "arrival": arrival.strftime("%Y-%m-%d %H:%M:%S.%f"),
+            "type": calls["type"].to_numpy(),
+            "outcome": np.where(calls["served"], "served", "abandoned"),
+            "wait_s": calls["wait_s"].round(3).to_numpy(),
+            "service_s": calls["service_s"].round(3).to_numpy(),
+            "agent": calls["agent"].to_numpy(),
+            "priority": calls["priority"].to_numpy(),
+        }
+    ).to_csv(path, index=False)
