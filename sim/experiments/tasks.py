@@ -8,7 +8,10 @@ back, so large logs never sit in the coordinating process's memory.
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +45,12 @@ class RepOutcome:
 
 def run_task(model: Model, task: RepTask) -> RepOutcome:
     """Simulate one replication and compute its KPIs (module-level, so workers can pickle it)."""
-    started = time.perf_counter()
-    log = simulate(model, task.seed, task.replication)
-    simulated = time.perf_counter()
-    kpis = compute_kpis(log, model)
-    done = time.perf_counter()
+    with _cyclic_gc_paused():
+        started = time.perf_counter()
+        log = simulate(model, task.seed, task.replication)
+        simulated = time.perf_counter()
+        kpis = compute_kpis(log, model)
+        done = time.perf_counter()
     if task.log_dir is not None:
         write_log(log, model, Path(task.log_dir), task.replication)
     return RepOutcome(
@@ -58,6 +62,22 @@ def run_task(model: Model, task: RepTask) -> RepOutcome:
         kpis_s=done - simulated,
         log=log if task.return_log else None,
     )
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a replication (~10% faster at 1M contacts).
+
+    A replication allocates millions of objects that live until it ends; the collector would scan
+    them again and again for cycles it does not find. Reference counting still frees memory.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def conservation_counts(log: ContactLog) -> dict[str, int]:

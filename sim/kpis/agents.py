@@ -49,20 +49,21 @@ def _cumulative_area(starts: np.ndarray, ends: np.ndarray, at: np.ndarray) -> np
 
 
 def chat_busy_time(agent: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
-    """Total time agents held at least one chat (the union of each agent's chat intervals)."""
+    """Total time agents held at least one chat (the union of each agent's chat intervals).
+
+    Vectorised over all agents at once: times are replaced by their ranks (exact, ties kept) and
+    each agent's ranks shifted above the previous agent's, so one running maximum finds where
+    every agent's busy blocks start without mixing agents.
+    """
     if len(agent) == 0:
         return 0.0
     order = np.lexsort((start, agent))
     agent, start, end = agent[order], start[order], end[order]
-    total = 0.0
-    for a in np.unique(agent):
-        sel = agent == a
-        s, e = start[sel], end[sel]
-        reach = np.maximum.accumulate(e)
-        new_block = np.concatenate([[True], s[1:] > reach[:-1]])
-        block_id = np.cumsum(new_block) - 1
-        block_start = s[new_block]
-        block_end = np.zeros(block_id[-1] + 1)
-        np.maximum.at(block_end, block_id, e)
-        total += float(np.sum(block_end - block_start))
-    return total
+    n = len(agent)
+    uniq, rank = np.unique(np.concatenate([start, end]), return_inverse=True)
+    seq = np.concatenate([[0], np.cumsum(agent[1:] != agent[:-1])]).astype(np.int64)
+    shift = seq * (len(uniq) + 1)
+    reach = np.maximum.accumulate(rank[n:] + shift)
+    new_block = np.concatenate([[True], rank[1:n] + shift[1:] > reach[:-1]])
+    first = np.flatnonzero(new_block)
+    return float(np.sum(np.maximum.reduceat(end, first) - start[first]))
