@@ -4,4 +4,12 @@ To add a command: write `sim/commands/<name>.py` with `def register(app: typer.T
 that declares it with `@app.command()`, and add `<name>` to COMMAND_MODULES.
 """
 
-COMMAND_MODULES: tuple[str, ...] = ("compare", "runs", "sweep", "staff", "schedule", "calibrate")
+COMMAND_MODULES: tuple[str, ...] = (
+    "compare",
+    "runs",
+    "sweep",
+    "staff",
+    "schedule",
+    "calibrate",
+    "forecast",
+)
