@@ -24,7 +24,8 @@ LABELS = {
 def hourly_figure(v: Validation, metric: str) -> go.Figure:
     """Observed vs simulated KPI by hour of day, with the CI of the mean and the 95% PI."""
     t = v.table.loc[metric].drop("all")
-    t = t[t["sim_mean"].notna() | t["observed"].notna()]
+    offered = v.table.loc["offered"].drop("all")["observed"]
+    t = t[(offered.reindex(t.index) >= 1.0) & (t["sim_mean"].notna() | t["observed"].notna())]
     hours = [int(h) for h in t.index]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=hours + hours[::-1], y=list(t["pi_high"]) + list(t["pi_low"])[::-1],
