@@ -102,13 +102,15 @@ def coverage_table(schedule) -> Table:
         table.add_row(f"{r.site}/{r.group}", str(r.headcount), f"{r.cost:,.0f}",
                       f"{r.naive_cost:,.0f}", f"{r.under_hours:,.1f}",
                       str(r.understaffed_intervals), f"{r.over_hours:,.1f}",
-                      str(r.status).split(".")[0][:40])  # fmt: skip
+                      str(r.status)[:32])  # fmt: skip
     return table
 
 
 def gaps_table(schedule, limit: int = 20) -> Table | None:
+    from sim.staffing.schedule import GAP_TOL
+
     cov = schedule.coverage
-    under = cov[cov["gap"] < -1e-6].sort_values("gap").head(limit)
+    under = cov[cov["gap"] < -GAP_TOL].sort_values("gap").head(limit)
     if under.empty:
         return None
     table = Table(title=f"most understaffed intervals (up to {limit})", title_justify="left")
@@ -160,7 +162,7 @@ def register(app: typer.Typer) -> None:
                 help="AFTER_H:MINUTES[:STAGGER_MIN] (repeatable; default: each group's off_phone)",
             ),  # fmt: skip
         ] = None,
-        time_limit: Annotated[float, typer.Option(help="MILP time limit per group (s)")] = 60.0,
+        time_limit: Annotated[float, typer.Option(help="MILP time limit per group (s)")] = 10.0,
         replications: Annotated[int, typer.Option(min=2, help="simulation replications")] = 8,
         seed: Annotated[int, typer.Option(min=0, help="random seed (simulation)")] = (
             api.DEFAULT_SEED

@@ -4,7 +4,9 @@ Per-type requirements are split over the groups that serve the type (``Workload.
 weighted by the group's handle-time factor, summed per group and rounded up per interval:
 that is the *net* (on-phone) requirement. Shrinkage turns it into scheduled agents,
 ``scheduled = net / ((1 - off_phone) (1 - absenteeism))``; FTE are scheduled agent-hours over
-``fte_hours_per_week`` (pro rata for the horizon), cost is scheduled hours times the wage.
+``fte_hours_per_week`` (pro rata for the horizon). Cost follows ``kpis/costs.py``: the wage
+per scheduled hour, or the site's vendor price: per logged hour (scheduled), per productive
+hour or handled minute (the busy time the group's share of the load implies), per contact.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.model import Model
+from sim.model import CHAT, Model
 from sim.staffing.targets import Targets
 from sim.staffing.workload import Workload, shrinkage
 
@@ -105,6 +107,43 @@ def allocate(model: Model, wl: Workload, by_type: pd.DataFrame) -> np.ndarray:
     return wl.share * ratio[:, :, None] * req[None, :, :]
 
 
+def hourly_rate(model: Model, g: int) -> float:
+    """Cost of one scheduled hour of group g (wage, or the vendor's hourly price; 0 if none)."""
+    price = model.scenario.sites[int(model.group_site[g])].pricing
+    if price is not None and price.model in ("per_logged_hour", "per_productive_hour"):
+        return float(price.rate)
+    return float(model.group_wage_per_hour[g])
+
+
+def _costs(
+    model: Model, wl: Workload, by_type: pd.DataFrame, scheduled: np.ndarray, dt_h: np.ndarray
+) -> np.ndarray:
+    """(groups, intervals) cost of a staffing, priced like the simulator's cost KPIs."""
+    n_types, n_int = wl.rate_per_s.shape
+    load = by_type["load_erlangs"].to_numpy().reshape(n_types, n_int)
+    contacts = by_type["contacts"].to_numpy().reshape(n_types, n_int)
+    conc = np.where(model.type_channel == CHAT, model.chat_max_concurrency, 1)[:, None]
+    prof = np.where(wl.eligible, np.nan_to_num(model.proficiency, nan=1.0), 0.0)
+    ratio = prof / np.maximum(wl.handle_factor, 1e-300)[None, :]
+    busy_h = (wl.share * ratio[:, :, None] * (load / conc)[None]).sum(axis=1) * dt_h
+    handled = (wl.share * contacts[None]).sum(axis=1)
+    cost = scheduled * dt_h * model.group_wage_per_hour[:, None]
+    for g in range(len(model.group_names)):
+        price = model.scenario.sites[int(model.group_site[g])].pricing
+        if price is None:
+            continue
+        cost[g] = (
+            price.rate
+            * {
+                "per_logged_hour": scheduled[g] * dt_h,
+                "per_productive_hour": busy_h[g],
+                "per_handled_minute": busy_h[g] * 60.0,
+                "per_contact": handled[g],
+            }[price.model]
+        )
+    return cost
+
+
 def build_result(
     model: Model,
     wl: Workload,
@@ -127,6 +166,7 @@ def build_result(
     dt_h = np.diff(wl.interval_edges_s) / 3600.0
     weeks = model.horizon_s / (7 * 86_400.0)
     starts = model.t0_utc + pd.to_timedelta(wl.interval_edges_s[:-1], unit="s")
+    cost = _costs(model, wl, by_type, scheduled, dt_h)
     rows = []
     for g, name in enumerate(model.group_names):
         site_idx = int(model.group_site[g])
@@ -147,7 +187,7 @@ def build_result(
                     "shrinkage": 1.0 - keep[g],
                     "scheduled_agents": scheduled[g],
                     "fte": hours / (targets.fte_hours_per_week * weeks),
-                    "cost": hours * model.group_wage_per_hour[g],
+                    "cost": cost[g],
                 }
             )
         )

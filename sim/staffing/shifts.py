@@ -34,7 +34,8 @@ class ShiftRules:
     min_headcount: dict[str, int] = field(default_factory=dict)  # "site/group" -> agents
     max_headcount: dict[str, int] = field(default_factory=dict)
     breaks: tuple[OffPhone, ...] | None = None  # None: each group's own off_phone
-    time_limit_s: float = 60.0
+    time_limit_s: float = 10.0
+    mip_gap: float = 0.005  # relative optimality gap at which HiGHS may stop
 
     def __post_init__(self) -> None:
         if not self.lengths_h or any(not 0 < h <= 24 for h in self.lengths_h):
