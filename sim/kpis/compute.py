@@ -27,6 +27,7 @@ class ReplicationKpis:
 
     summary: pd.DataFrame
     intervals: pd.DataFrame
+    sums: pd.DataFrame | None = None  # per-interval sums of the contact flags (to combine runs)
 
 
 def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
@@ -46,7 +47,9 @@ def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
     overall = ("overall", "all")
     summary.loc[overall, "chat_concurrency"] = _chat_concurrency(log, model)
     summary.loc[overall, "callbacks_offered"] = float(log.callbacks_offered)
-    return ReplicationKpis(summary=summary.sort_index(), intervals=intervals.sort_index())
+    return ReplicationKpis(
+        summary=summary.sort_index(), intervals=intervals.sort_index(), sums=interval_sums
+    )
 
 
 def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
@@ -98,8 +101,11 @@ def _interval_edges(model: Model, end_time_s: float) -> np.ndarray:
     """
     first = int(model.warmup_s // model.interval_s)
     last = int(np.ceil(max(end_time_s, model.horizon_s) / model.interval_s))
+    if np.isfinite(model.measure_end_s):
+        last = min(last, int(np.ceil(model.measure_end_s / model.interval_s)))
     edges = np.arange(first, last + 1) * float(model.interval_s)
     edges[0] = max(edges[0], model.warmup_s)
+    edges[-1] = min(edges[-1], model.measure_end_s)
     return edges
 
 
@@ -127,9 +133,9 @@ def _backlog_by_interval(log: ContactLog, model: Model) -> pd.DataFrame:
 
 def _chat_concurrency(log: ContactLog, model: Model) -> float:
     """Mean number of chats an agent holds while holding at least one (after the warm-up)."""
-    end_all = np.minimum(log.end_s, log.end_time_s)
+    end_all = np.minimum(np.minimum(log.end_s, log.end_time_s), model.measure_end_s)
     chat = (model.type_channel[log.type_idx] == CHAT) & np.isfinite(log.answer_s)
-    chat &= end_all > model.warmup_s
+    chat &= (end_all > model.warmup_s) & (log.answer_s < model.measure_end_s)
     if not chat.any():
         return float("nan")
     start = np.maximum(log.answer_s[chat], model.warmup_s)

@@ -30,8 +30,8 @@ from sim.model import VOICE, Model
 
 
 def contact_frame(log: ContactLog, model: Model) -> pd.DataFrame:
-    """One row per contact arriving after the warm-up, with the flags and times KPIs sum up."""
-    keep = log.arrival_s >= model.warmup_s
+    """One row per contact arriving in the measured window (after the warm-up), with its flags."""
+    keep = (log.arrival_s >= model.warmup_s) & (log.arrival_s < model.measure_end_s)
     arrival = log.arrival_s[keep]
     queued = log.queued_s[keep]
     ctype = log.type_idx[keep]

@@ -29,7 +29,7 @@ def cost_kpis(
 ) -> pd.DataFrame:
     """Per (dimension, key) for sites and overall: cost components, totals, shrinkage."""
     sc = model.scenario
-    lo, hi = model.warmup_s, max(log.end_time_s, model.horizon_s)
+    lo, hi = model.warmup_s, min(max(log.end_time_s, model.horizon_s), model.measure_end_s)
     edges = np.array([lo, hi])
     n_sites, n_groups = len(model.site_names), len(model.group_names)
     groups_of = log.agent_group

@@ -24,7 +24,7 @@ def issue_kpis(log: ContactLog, model: Model) -> pd.DataFrame:
     """Per (dimension, key): issues, their final states, FCR and contacts per issue."""
     n_issues = len(log.issue_status)
     first_arrival = log.arrival_s[:n_issues]
-    keep = first_arrival >= model.warmup_s
+    keep = (first_arrival >= model.warmup_s) & (first_arrival < model.measure_end_s)
     status = log.issue_status[keep]
     contacts = log.issue_contacts[keep].astype(float)
     frame = pd.DataFrame(

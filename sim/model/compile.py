@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,10 +22,10 @@ from sim.model.calendar import (
     rate_bin_edges,
     shift_windows,
 )
+from sim.model.routing import skill_tables
 from sim.scenario.distributions import Distribution
 from sim.scenario.models import Scenario
 from sim.scenario.workforce import Workforce
-from sim.model.routing import skill_tables
 
 CHANNELS = ("voice", "chat", "email", "social")
 VOICE, CHAT, EMAIL, SOCIAL = range(4)
@@ -70,6 +71,8 @@ class Model:
     voice_lines: int | None
     sl_threshold_s: np.ndarray  # per type, seconds (backlog channels: SLA in seconds)
     callback_window_s: list[float]  # per type; 0 without callbacks
+    # KPIs count contacts arriving in [warmup_s, measure_end_s) and agent time in that window
+    measure_end_s: float = math.inf
 
     @property
     def n_types(self) -> int:
