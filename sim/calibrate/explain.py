@@ -87,6 +87,14 @@ def notes(
             "single pool with fixed staffing per slot cannot do either, so its queues, once "
             "formed, last longer."
         )
+    shares = v.table.xs("all", level="hour")
+    waited_obs = shares.loc["abandon_share", "observed"] / shares.loc["abandon_rate", "observed"]
+    waited_sim = shares.loc["abandon_share", "sim_mean"] / shares.loc["abandon_rate", "sim_mean"]
+    out.append(
+        f"Calls that had to wait: {waited_obs:.0%} observed vs {waited_sim:.0%} simulated, so "
+        "abandonment of all queue calls and the service level differ more than abandonment of "
+        "those who waited and ASA: the real center spreads waiting over more callers."
+    )
     waits = type_waits(cal.log.calls).round(0)
     text = ", ".join(f"{k} {val:.0f} s" for k, val in waits.items())
     if simulated_type_waits is not None:

@@ -131,3 +131,31 @@ def test_day_factor_recovered():
     est = np.array([day_factor_cv(daily_counts(generate_demand(model, 9, r).arrival_s, dates)).cv
                     for r in range(20)])  # fmt: skip
     assert abs(est.mean() - 0.2) < 4 * est.std(ddof=1) / math.sqrt(len(est))
+
+
+def test_cli_writes_scenario_and_report(synthetic, tmp_path):
+    """`ccsim calibrate LOG --format csv` writes a loadable scenario and a full report folder."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from sim.calibrate.logs import write_calls_csv
+    from sim.cli import app
+    from sim.scenario import load_scenario
+
+    calls, cal = synthetic
+    log = tmp_path / "log.csv"
+    write_calls_csv(calls, cal.log.start, log)
+    out, report = tmp_path / "center.yaml", tmp_path / "report"
+    result = CliRunner().invoke(app, ["calibrate", str(log), "--format", "csv", "--timezone",
+                                      "UTC", "--out", str(out), "--report", str(report),
+                                      "--replications", "3"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert load_scenario(out).name == "center"
+    assert out.read_text().startswith("# center: calibrated by `ccsim calibrate`")
+    assert {p.name for p in report.iterdir()} == {
+        "report.html", "validation.json", "calibration.json", "hourly.csv"
+    }  # fmt: skip
+    checks = json.loads((report / "validation.json").read_text())["checks"]
+    assert checks["abandon_rate"]["within_10pct"] and checks["asa_s"]["within_10pct"]
+    assert "plotly" in (report / "report.html").read_text()[:5_000_000].lower()
