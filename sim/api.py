@@ -19,6 +19,7 @@ from sim.experiments.backends import Backend, auto_workers, make_backend
 from sim.experiments.compare import Comparison, compare_results
 from sim.experiments.overrides import override_scenario
 from sim.experiments.replications import Progress
+from sim.experiments.segments import run_segmented
 from sim.experiments.sequential import Precision, run_until_precise
 from sim.model import Model, compile_model
 from sim.results import RunResult
@@ -62,13 +63,16 @@ def run(
     precision: Precision | None = None,
     max_replications: int = 100,
     log_dir: Path | None = None,
+    segment_days: int | None = None,
+    overlap_days: int = 1,
 ) -> RunResult:
     """Simulate a scenario `replications` times and summarise every KPI with a 95% CI.
 
     Replications run on `backend`, or on `workers` local processes (None: 1 for small runs, else
     one per core), or on Dask (`dask` = scheduler address or "local"); results are identical on
     all of them. With `precision`, `replications` is the first stage and more follow until the
-    chosen KPI's CI is narrow enough or `max_replications` is reached.
+    chosen KPI's CI is narrow enough or `max_replications` is reached. With `segment_days`, each
+    replication runs in overlapping segments (bounded memory; see `sim.experiments.segments`).
     """
     if replications < 1:
         raise ScenarioError(f"replications must be at least 1 (got {replications})")
@@ -79,14 +83,18 @@ def run(
     if backend is not None:
         return run_model(model, replications, seed, progress, keep_logs, source, backend=backend,
                          precision=precision, max_replications=max_replications, log_dir=log_dir,
-                         overrides=overrides)  # fmt: skip
+                         overrides=overrides, segment_days=segment_days,
+                         overlap_days=overlap_days)  # fmt: skip
     if workers is None and not dask:
         tasks = max_replications if precision is not None else replications
+        if segment_days:
+            tasks *= max(1, round(sc.horizon.days / segment_days))
         workers = auto_workers(float(model.expected_arrivals().sum()), tasks)
     with make_backend(workers, dask) as owned:
         return run_model(model, replications, seed, progress, keep_logs, source, backend=owned,
                          precision=precision, max_replications=max_replications, log_dir=log_dir,
-                         overrides=overrides)  # fmt: skip
+                         overrides=overrides, segment_days=segment_days,
+                         overlap_days=overlap_days)  # fmt: skip
 
 
 def run_model(
@@ -102,11 +110,23 @@ def run_model(
     max_replications: int = 100,
     log_dir: Path | None = None,
     overrides: Sequence[str] = (),
+    segment_days: int | None = None,
+    overlap_days: int = 1,
 ) -> RunResult:
     """Replications of an already compiled model (used by verify and experiments)."""
     started = time.perf_counter()
     extra: dict = {"overrides": list(overrides)} if overrides else {}
-    if precision is not None:
+    if segment_days:
+        if precision is not None or keep_logs:
+            raise ScenarioError(
+                "--segment-days runs neither with --precision nor with --out contact logs "
+                "(stream logs with --save --logs)"
+            )
+        reps = run_segmented(
+            model, seed, replications, segment_days, overlap_days, backend, progress, log_dir
+        )
+        extra["segments"] = {"segment_days": segment_days, "overlap_days": overlap_days}
+    elif precision is not None:
         if keep_logs:
             raise ScenarioError("--precision runs keep contact logs only in the run store (--save)")
         reps, extra["stopping"] = run_until_precise(

@@ -66,12 +66,20 @@ def run(
     logs: Annotated[
         bool, typer.Option("--logs", help="with --save: stream contact logs to Parquet")
     ] = False,
+    segment_days: Annotated[
+        int | None,
+        typer.Option(min=1, help="simulate long horizons in segments of N days (bounded memory)"),
+    ] = None,
+    overlap_days: Annotated[
+        int, typer.Option(min=0, help="with --segment-days: warm-up/tail overlap of segments")
+    ] = 1,
 ) -> None:
     """Simulate a scenario and report KPIs with 95% confidence intervals."""
     from sim.commands.running import execute_run
 
     execute_run(scenario, replications, seed, as_json, out, timezone, workers, dask, sets,
-                precision, precision_kpi, max_replications, save, store, logs)  # fmt: skip
+                precision, precision_kpi, max_replications, save, store, logs,
+                segment_days, overlap_days)  # fmt: skip
 
 
 @app.command()

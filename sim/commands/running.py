@@ -34,6 +34,8 @@ def execute_run(
     save: bool = False,
     store: Path | None = None,
     logs: bool = False,
+    segment_days: int | None = None,
+    overlap_days: int = 1,
 ) -> None:
     """Simulate, print KPI tables (or JSON), and write --out and/or the run store."""
     saved = None
@@ -58,12 +60,14 @@ def execute_run(
                     replications=replications,
                     seed=seed,
                     progress=lambda done, n: bar.update(task, completed=done, total=n),
-                    keep_logs=out is not None and stop is None,
+                    keep_logs=out is not None and stop is None and not segment_days,
                     workers=workers,
                     dask=dask,
                     precision=stop,
                     max_replications=max_replications,
                     log_dir=log_dir,
+                    segment_days=segment_days,
+                    overlap_days=overlap_days,
                 )
                 result.source = source
                 if sets:
