@@ -78,14 +78,18 @@ def notes(
         )
     ev = queue_evidence(cal)
     if ev["answered_at_once"]:
+        rise = ev["busy_rise_queue4_vs_1"]
+        adapt = (
+            f"; agents talking rise by {rise:.2f} on average when 4+ rather than 1 caller wait "
+            f"in the same {cal.slot_s // 60}-min slot (agents join when queues grow)"
+            if rise >= 0.1
+            else ""
+        )
         out.append(
             f"The real center is not one FCFS pool: {ev['answered_at_once_while_others_waited']} "
             f"of {ev['answered_at_once']} calls answered without waiting arrived while other "
-            "callers were waiting (skill-based routing / priorities), and agents talking rise by "
-            f"{ev['busy_rise_queue4_vs_1']:.2f} on average when 4+ rather than 1 caller wait in "
-            f"the same {cal.slot_s // 60}-min slot (agents join when queues grow). The simulated "
-            "single pool with fixed staffing per slot cannot do either, so its queues, once "
-            "formed, last longer."
+            f"callers were waiting (skill-based routing / priorities){adapt}. The simulated "
+            "single FCFS pool with fixed staffing per slot cannot do that."
         )
     shares = v.table.xs("all", level="hour")
     waited_obs = shares.loc["abandon_share", "observed"] / shares.loc["abandon_rate", "observed"]
