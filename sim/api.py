@@ -189,7 +189,10 @@ def compare(
                           overrides=overrides)  # fmt: skip
         res_b = run_model(model_b, replications, seed, half_b, source=src_b, backend=be,
                           overrides=[*overrides, *overrides_b])  # fmt: skip
-    return compare_results(res_a, res_b)
+    labels = ("", "")
+    if sc_a.name == sc_b.name and b is not None and Path(src_a).stem != Path(src_b).stem:
+        labels = (Path(src_a).stem, Path(src_b).stem)  # two files with the same scenario name
+    return compare_results(res_a, res_b, *labels)
 
 
 def staff(
@@ -200,10 +203,12 @@ def staff(
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     workers: int | None = 1,
+    time_budget_s: float | None = None,
 ):
     """Agents needed per interval x site x group ("erlang" or "simulation"); a StaffingResult.
 
-    `targets` are `[channel.]key=value` items (see `sim.staffing.targets`).
+    `targets` are `[channel.]key=value` items (see `sim.staffing.targets`); `time_budget_s`
+    bounds the simulation search (it then skips refining steps).
     """
     from sim.staffing import parse_targets, staff_erlang
     from sim.staffing.simulated import staff_simulation
@@ -215,7 +220,8 @@ def staff(
     model = compile_model(sc)
     if method == "erlang":
         return staff_erlang(model, goals)
-    return staff_simulation(model, goals, replications, seed, progress=progress, workers=workers)
+    return staff_simulation(model, goals, replications, seed, progress=progress, workers=workers,
+                            time_budget_s=time_budget_s)  # fmt: skip
 
 
 def schedule(staffing, rules=None, progress: Progress | None = None):

@@ -116,6 +116,10 @@ def register(app: typer.Typer) -> None:
             api.DEFAULT_SEED
         ),
         workers: Annotated[int, typer.Option(min=1, help="worker processes (simulation)")] = 1,
+        time_budget: Annotated[
+            float | None,
+            typer.Option(min=1, help="seconds for the simulation search (skips refinements)"),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
         out: Annotated[
             Path | None, typer.Option(help="write CSV + Parquet tables to this new folder")
@@ -137,7 +141,7 @@ def register(app: typer.Typer) -> None:
                 result = api.staff(
                     scenario, method, target or [], replications, seed,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
-                    workers=workers,
+                    workers=workers, time_budget_s=time_budget,
                 )  # fmt: skip
             written = write_staffing(result, out) if out is not None else []
         except (ScenarioError, ValueError) as exc:

@@ -50,7 +50,7 @@ class Targets:
     confidence: float = 0.95  # simulation: one-sided confidence that a target holds
     chat_method: Literal["equivalent", "ctmc"] = "equivalent"
     backlog_hours: Literal["scenario", "always"] = "scenario"
-    min_contacts: float = 1.0  # simulation: intervals with fewer expected contacts not checked
+    min_contacts: float = 5.0  # simulation: intervals with fewer expected contacts not checked
     fte_hours_per_week: float = 40.0
 
     def for_channel(self, channel: str) -> ChannelTarget:
