@@ -382,7 +382,8 @@ def main() -> None:
                       "--workers", str(args.workers)])  # fmt: skip
     print(
         f"{reps} replications on {args.workers} workers: {many['wall_s']} s wall, "
-        f"{many['cpu_s_total']} CPU-s in the workers ({many['contacts_total']:,} contacts); SL {many['service_level_mean']:.2%} ± "
+        f"{many['cpu_s_total']} CPU-s in the workers ({many['contacts_total']:,} contacts); "
+        f"SL {many['service_level_mean']:.2%} ± "
         f"{many['service_level_ci95_half']:.2%}; peak RSS coordinator "
         f"{many['peak_rss_mb_coordinator']:,} MiB, worker {many['peak_rss_mb_worker_max']:,} MiB"
     )
