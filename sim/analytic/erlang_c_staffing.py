@@ -2,8 +2,9 @@
 
 The smallest ``n`` with ``P(W <= t) >= target`` lies above the stability bound
 ``n0 = floor(a) + 1`` (``a = lam/mu``), and usually only ``O(sqrt(a))`` steps above it. So:
-compute Erlang B at ``n0`` once, in log space (``B = pmf(n0; a) / cdf(n0; a)`` of a Poisson
-law, via the regularised incomplete gamma function), then walk up with the stable forward
+compute Erlang B at ``n0`` once (for large ``n0`` in log space, ``B = pmf(n0; a) / cdf(n0; a)``
+of a Poisson law via the regularised incomplete gamma function; for small ``n0`` by the
+recursion from ``B(0) = 1``), then walk up with the stable forward
 recursion ``B(n) = a B(n-1) / (n + a B(n-1))`` for all unsettled problems together, checking
 ``C = n B / (n - a (1 - B))`` and ``SL = 1 - C exp(-(n mu - lam) t)`` at each step.
 
@@ -21,13 +22,31 @@ from scipy import special
 from sim.analytic._numerics import out
 
 _MAX_STEPS = 10_000_000
+_RECURSION_MAX_N = 16  # below this, recursing from B(0) beats the gamma function (measured)
 
 
 def _log_erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """log B(n, a) = log pmf(n; a) - log cdf(n; a), stable for large n and a."""
+    """log B(n, a) = log pmf(n; a) - log cdf(n; a), stable for large n and a (a > 0)."""
     log_pmf = n * np.log(a) - a - special.gammaln(n + 1.0)
     log_cdf = np.log(special.gammaincc(n + 1.0, a))
     return log_pmf - log_cdf
+
+
+def _erlang_b_start(n: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """B(n, a) at each problem's start: the forward recursion from B(0) = 1 for small n
+    (a few cheap vector steps), the incomplete gamma function beyond."""
+    b = np.ones_like(a)
+    small = n <= _RECURSION_MAX_N
+    if np.any(small):
+        ns, as_ = n[small], a[small]
+        bs = np.ones_like(as_)
+        for k in range(1, int(ns.max()) + 1):
+            step = as_ * bs / (k + as_ * bs)
+            bs = np.where(k <= ns, step, bs)
+        b[small] = bs
+    if not np.all(small):
+        b[~small] = np.exp(_log_erlang_b(n[~small], a[~small]))
+    return b
 
 
 def erlang_c_staffing(
@@ -59,7 +78,7 @@ def erlang_c_staffing(
     n = np.floor(ai) + 1.0
     if max_occupancy is not None:
         n = np.maximum(n, np.ceil(ai / max_occupancy - 1e-12))
-    b = np.exp(_log_erlang_b(n, ai))
+    b = _erlang_b_start(n, ai)
     mu_t = mu[idx] * t[idx]
     goal = tgt[idx]
     for _ in range(_MAX_STEPS):

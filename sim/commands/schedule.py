@@ -164,6 +164,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         time_limit: Annotated[float, typer.Option(help="MILP time limit per group (s)")] = 10.0,
         replications: Annotated[int, typer.Option(min=2, help="simulation replications")] = 8,
+        workers: Annotated[int, typer.Option(min=1, help="worker processes (simulation)")] = 1,
+        time_budget: Annotated[
+            float | None, typer.Option(min=1, help="seconds for the simulation search")
+        ] = None,
         seed: Annotated[int, typer.Option(min=0, help="random seed (simulation)")] = (
             api.DEFAULT_SEED
         ),
@@ -184,6 +188,7 @@ def register(app: typer.Typer) -> None:
                 result = api.staff(
                     scenario, method, target or [], replications, seed,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    workers=workers, time_budget_s=time_budget,
                 )  # fmt: skip
             rules = build_rules(
                 result.model, lengths, start_step, days_per_week, any_days_off,

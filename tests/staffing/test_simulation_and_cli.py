@@ -108,3 +108,15 @@ def test_erlang_and_simulation_share_the_plan_shape(small_model):
     erl = staff_erlang(small_model)
     assert set(erl.by_group.columns) >= {"required_agents", "scheduled_agents", "fte", "cost"}
     assert len(erl.by_group) == 2 * 24
+
+
+def test_staff_cli_simulation_json(tmp_path, make_small):
+    """`ccsim staff --method simulation --json` reports pooling against Erlang and the re-check."""
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(make_small()))
+    result = _run("staff", str(path), "--method", "simulation", "--replications", "3", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["method"] == "simulation"
+    assert {"erlang_hours", "simulation_hours", "hours_saving", "by_site"} <= set(data["pooling"])
+    assert data["checks"]["intervals_checked"] > 0
