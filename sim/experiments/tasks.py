@@ -48,6 +48,7 @@ def run_task(model: Model, task: RepTask) -> RepOutcome:
     with _cyclic_gc_paused():
         started = time.perf_counter()
         log = simulate(model, task.seed, task.replication)
+        gc.collect()  # the engine's reference cycles: free its per-contact lists before the KPIs
         simulated = time.perf_counter()
         kpis = compute_kpis(log, model)
         done = time.perf_counter()
