@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import math
 import resource
@@ -223,6 +224,7 @@ def child_single(contacts: int, seed: int) -> dict[str, Any]:
     with _cyclic_gc_paused():  # as replications run (sim.experiments.tasks)
         t1, c1 = time.perf_counter(), time.process_time()
         log = simulate(model, seed, 0)
+        gc.collect()  # as run_task: free the engine before the KPIs
         t2, c2 = time.perf_counter(), time.process_time()
         kpis = compute_kpis(log, model)
         t3, c3 = time.perf_counter(), time.process_time()
