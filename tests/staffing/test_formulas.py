@@ -141,3 +141,12 @@ def test_backlog_plan_meets_deadlines_and_conserves_work():
     work[20] = 3600.0
     late = backlog_agents(work, open_, 1800, 4 * 3600)
     assert late.late_work_s == 3600.0 and late.agents[40] == pytest.approx(2.0)
+
+
+def test_asa_target_without_patience_is_erlang_c_asa_staffing():
+    """An ASA target with no patience gives the exhaustive Erlang C ASA answer."""
+    from sim.analytic import erlang_c_min_agents_asa
+
+    lam = np.linspace(0, 1, 11)
+    got = erlang_x_min_agents(lam, 1 / 300, 0.0, 20, asa_target=15)
+    np.testing.assert_array_equal(got, erlang_c_min_agents_asa(lam, 1 / 300, 15))
