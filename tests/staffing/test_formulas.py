@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.analytic import erlang_a_min_agents, erlang_c_metrics, erlang_c_min_agents
 from sim.analytic.backlog import backlog_agents
@@ -150,3 +152,18 @@ def test_asa_target_without_patience_is_erlang_c_asa_staffing():
     lam = np.linspace(0, 1, 11)
     got = erlang_x_min_agents(lam, 1 / 300, 0.0, 20, asa_target=15)
     np.testing.assert_array_equal(got, erlang_c_min_agents_asa(lam, 1 / 300, 15))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lam=st.floats(0.0, 5.0),
+    extra=st.floats(0.0, 1.0),
+    aht=st.floats(30.0, 1200.0),
+    target=st.floats(0.05, 0.98),
+)
+def test_staffing_is_monotone_and_sufficient(lam, extra, aht, target):
+    """More traffic never needs fewer agents, and the answer always meets the target."""
+    n = int(erlang_c_staffing(lam, 1 / aht, 20, target))
+    assert int(erlang_c_staffing(lam + extra, 1 / aht, 20, target)) >= n
+    if lam > 0:
+        assert float(erlang_c_metrics(lam, 1 / aht, n, 20)["service_level"]) >= target
