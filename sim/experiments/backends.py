@@ -109,6 +109,8 @@ class ProcessBackend:
 class DaskBackend:
     """A Dask cluster: an existing scheduler (`tcp://host:8786`) or `local` (a LocalCluster)."""
 
+    connect_timeout = "10s"
+
     def __init__(self, address: str, workers: int | None = None) -> None:
         try:
             from distributed import Client, LocalCluster
@@ -125,7 +127,7 @@ class DaskBackend:
             self._client = Client(self._cluster)
         else:
             try:
-                self._client = Client(address, timeout="10s")
+                self._client = Client(address, timeout=self.connect_timeout)
             except (OSError, TimeoutError) as exc:
                 raise ScenarioError(
                     f"--dask {address}: cannot reach a Dask scheduler there ({exc}); start one "

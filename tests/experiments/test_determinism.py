@@ -74,3 +74,13 @@ def test_cli_workers_flag_gives_identical_json(small_yaml):
         data.pop("wall_time_s")
         outs.append(data)
     assert outs[0] == outs[1]
+
+
+def test_unreachable_dask_scheduler_exits_2(monkeypatch):
+    """--dask with an address where no scheduler listens is a user error naming the address."""
+    from sim.experiments.backends import DaskBackend
+
+    monkeypatch.setattr(DaskBackend, "connect_timeout", "1s")
+    res = CliRunner().invoke(app, ["run", "--dask", "tcp://127.0.0.1:1", "--replications", "2"])
+    assert res.exit_code == 2
+    assert "cannot reach a Dask scheduler" in res.stderr
