@@ -18,7 +18,7 @@ from sim.kpis.costs import cost_kpis
 from sim.kpis.grouping import contact_sums
 from sim.kpis.issues import issue_kpis
 from sim.kpis.ratios import SL_VARIANTS, ratios
-from sim.model import CHAT, Model
+from sim.model import CHANNELS, CHAT, Model
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
     contacts = contact_frame(log, model)
     sl_column = SL_VARIANTS[model.scenario.reporting.sl_definition]
     summary_sums, interval_sums = contact_sums(contacts, model)
+    summary_sums = _with_every_key(summary_sums, model)
     summary, intervals = ratios(summary_sums, sl_column), ratios(interval_sums, sl_column)
     agent_summary, agent_intervals, busy_by_site = _agent_kpis(log, model)
     issues = issue_kpis(log, model)
@@ -50,6 +51,16 @@ def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
     return ReplicationKpis(
         summary=summary.sort_index(), intervals=intervals.sort_index(), sums=interval_sums
     )
+
+
+def _with_every_key(sums: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """Rows for every queue, channel and language of the scenario, zero where nothing arrived."""
+    channels = np.asarray(CHANNELS)[model.type_channel]
+    keys = [("overall", "all")] + [("queue", n) for n in model.type_names]
+    keys += [("channel", c) for c in dict.fromkeys(channels)]
+    keys += [("language", lang) for lang in dict.fromkeys(model.type_language)]
+    wanted = pd.MultiIndex.from_tuples(keys, names=sums.index.names)
+    return sums.reindex(sums.index.union(wanted, sort=False), fill_value=0.0)
 
 
 def _agent_kpis(log: ContactLog, model: Model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:

@@ -42,7 +42,7 @@ def issue_kpis(log: ContactLog, model: Model) -> pd.DataFrame:
     names = np.asarray(model.type_names, dtype=object)[log.type_idx[:n_issues][keep]]
     sums = pd.concat(
         {
-            "overall": frame.groupby(np.full(len(frame), "all")).sum(),
+            "overall": frame.sum().to_frame("all").T,  # present even with no issues
             "queue": frame.groupby(names).sum(),
         },
         names=["dimension", "key"],
