@@ -12,6 +12,10 @@ rounded half away from zero. Overrides apply to the scenario with every default 
 `horizon.warmup_hours=+2` works even when the file leaves the warm-up out. The edited scenario is
 validated exactly like a YAML file: a bad path or value is a `ScenarioError` naming the path (exit
 code 2 in the CLI).
+
+Two shorthands: `sites.S.groups.G.headcount=+10%` changes every shift of the group
+(`shifts[*].headcount`), and `demand.peak_multiplier=1.3` multiplies every contact type's
+`volume_per_day` by 1.3 (a uniform what-if on volume).
 """
 
 from __future__ import annotations
@@ -76,6 +80,11 @@ def parse_override(text: str) -> Override:
         raise ScenarioError(f"--set {text!r}: expected PATH=VALUE, e.g. horizon.days=2")
     path, raw = (part.strip() for part in text.split("=", 1))
     steps = _split_path(path, text)
+    if steps == ("demand", "peak_multiplier"):
+        factor = _number_or_fail(raw, text)
+        return Override(text, path, ("demand", "*", "volume_per_day"), "*", factor)
+    if len(steps) >= 4 and steps[-3] == "groups" and steps[-1] == "headcount":
+        steps = (*steps[:-1], "shifts", "*", "headcount")
     m = _RELATIVE.match(raw.replace(" ", ""))
     if m and m["cut"] is not None:
         return Override(text, path, steps, "*", 1.0 - float(m["cut"]) / 100.0)
@@ -91,6 +100,16 @@ def parse_override(text: str) -> Override:
     except yaml.YAMLError:
         raise ScenarioError(f"--set {text}: {raw!r} is not a number, text or YAML") from None
     return Override(text, path, steps, "=", value)
+
+
+def _number_or_fail(raw: str, text: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ScenarioError(f"--set {text}: give a positive number, e.g. 1.3") from None
+    if not value > 0:
+        raise ScenarioError(f"--set {text}: give a positive number, e.g. 1.3")
+    return value
 
 
 def _split_path(path: str, text: str) -> tuple[str, ...]:

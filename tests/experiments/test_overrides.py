@@ -82,7 +82,7 @@ def test_original_dict_not_modified():
         ("sites.manil.groups.x.wage_per_hour=1", "no item named 'manil' in sites; names: "
                                                  "mexico_city, manila"),
         ("horizon.dayz=2", "no field 'dayz'; fields here: start, days"),
-        ("sites.manila.groups.en_voice.headcount=+10%", "did you mean"),
+        ("sites.manila.shifts=+10%", "did you mean"),
         ("demand[9].volume_per_day=1", "demand[9]: index out of range"),
         ("sites.manila.timezone=+1", "a relative change (+) needs a number"),
         ("horizon.days=-2", "horizon.days: Input should be greater than 0"),
@@ -116,3 +116,20 @@ def test_cli_override_applies_and_is_recorded():
     data = json.loads(res.stdout)
     assert data["overrides"] == ["horizon.days=1"]
     assert data["kpis"]["overall"]["offered"]["mean"] < 10_000  # one day, not seven
+
+
+def test_issue_shorthands():
+    """The issue's examples work: group headcount +10% and a demand peak multiplier."""
+    from sim.scenario import DEFAULT_SCENARIO, load_scenario
+
+    base = load_scenario(DEFAULT_SCENARIO)
+    sc = override_scenario(
+        base, ["sites.manila.groups.en_voice.headcount=+10%", "demand.peak_multiplier=1.3"]
+    )
+    before = [s.headcount for s in base.sites[1].groups[0].shifts]
+    after = [s.headcount for s in sc.sites[1].groups[0].shifts]
+    assert after == [int(h * 1.1 + 0.5) for h in before]
+    for old, new in zip(base.demand, sc.demand, strict=True):
+        assert new.volume_per_day == pytest.approx(old.volume_per_day * 1.3)
+    with pytest.raises(ScenarioError, match="positive number"):
+        parse_override("demand.peak_multiplier=lots")
