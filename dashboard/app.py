@@ -6,22 +6,29 @@ Served by `ccsim dashboard [SCENARIO]`, or by any WSGI server through the `creat
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
 import dash
+import diskcache
 import flask
-from dash import Dash
+from dash import Dash, DiskcacheManager, dcc, html
 
 from dashboard.components.shell import shell
 from dashboard.data import DashboardData, attach
+from dashboard.journeys import journey_flows
+from dashboard.state import SessionRun, attach_state, new_state
 from sim import api
+from sim.experiments.store import default_store
 from sim.results import RunResult
 from sim.scenario import Scenario
 
 HERE = Path(__file__).resolve().parent
 PAGES_DIR = HERE / "pages"
 ASSETS_DIR = HERE / "assets"
+MAX_REQUEST_BYTES = 4 * 1024 * 1024  # an upload is capped at 1 MB; base64 and state fit in 4
+SESSION_STORES = ("session-base", "session-scenario", "session-runs")
 
 
 def create_app(
@@ -29,20 +36,35 @@ def create_app(
     replications: int = api.DEFAULT_REPLICATIONS,
     seed: int = api.DEFAULT_SEED,
     result: RunResult | None = None,
+    store: str | Path | None = None,
 ) -> Dash:
-    """A Dash app showing `scenario` simulated `replications` times (or an existing `result`)."""
+    """A Dash app showing `scenario` simulated `replications` times (or an existing `result`).
+
+    `store` is the run store the Past runs page lists and saves into (default: ./runs).
+    """
     if result is None:
-        result = api.run(scenario, replications=replications, seed=seed)
+        result = api.run(scenario, replications=replications, seed=seed, keep_logs=True)
+    journey = journey_flows(result.logs, result.model)
+    result = dataclasses.replace(result, logs={})
     data = DashboardData.from_result(result)
+    state = new_state(
+        SessionRun(result, f"{data.scenario_name} (served run)", journey),
+        Path(store) if store is not None else default_store(),
+    )
+    manager = DiskcacheManager(diskcache.Cache(str(state.work_dir / "jobs")))
     app = Dash(
         "dashboard",  # the package: pages are then imported as dashboard.pages.<name>
         use_pages=True,
         pages_folder=str(PAGES_DIR),
         assets_folder=str(ASSETS_DIR),
         title=f"ccsim · {data.scenario_name}",
+        background_callback_manager=manager,
     )
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     attach(app.server, data)
-    app.layout = shell(data)
+    attach_state(app.server, state)
+    stores = [dcc.Store(id=name, storage_type="session") for name in SESSION_STORES]
+    app.layout = html.Div([*stores, shell(data)])
     _register_page_callbacks(app)
     return app
 
