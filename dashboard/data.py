@@ -20,7 +20,7 @@ from sim.model import CHANNELS
 from sim.results import RunResult
 
 CONFIG_KEY = "CCSIM_DASHBOARD_DATA"
-Kind = Literal["percent", "duration"]
+Kind = Literal["percent", "duration", "money"]
 
 # metric, card label, kind, breakdown dimension (what the small print under the value splits by)
 CARD_SPECS: tuple[tuple[str, str, Kind, str], ...] = (
@@ -29,7 +29,17 @@ CARD_SPECS: tuple[tuple[str, str, Kind, str], ...] = (
     ("abandon_rate", "Abandonment", "percent", "channel"),
     ("aht_s", "Average handle time", "duration", "channel"),
     ("occupancy", "Occupancy", "percent", "site"),
+    ("fcr", "First-contact resolution", "percent", "queue"),
+    ("bot_containment", "Bot containment", "percent", "channel"),
+    ("cost_per_contact", "Cost per contact", "money", "site"),
+    ("cost_per_resolved_issue", "Cost per resolved issue", "money", "site"),
 )
+# why a card shows no value (the KPI is undefined for this scenario), under the dash
+UNDEFINED_NOTES = {
+    "bot_containment": "no bot or IVR sessions in this scenario",
+    "cost_per_resolved_issue": "no issue resolved",
+}
+UNDEFINED_NOTE = "not defined for this run"
 INTERVAL_COLUMNS = (
     "offered",
     "handled",
@@ -61,6 +71,7 @@ class KpiCard:
     kind: Kind
     overall: Estimate
     breakdown: tuple[tuple[str, Estimate], ...]
+    note: str = ""  # shown instead of the breakdown when the KPI is undefined
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,7 @@ class DashboardData:
     days: tuple[str, ...]  # ISO dates the horizon covers (UTC), for the day picker
     cards: tuple[KpiCard, ...]
     intervals: pd.DataFrame
+    currency: str = "USD"
 
     @property
     def queues(self) -> tuple[str, ...]:
@@ -119,24 +131,34 @@ class DashboardData:
             days=days,
             cards=tuple(_card(result, *spec) for spec in CARD_SPECS),
             intervals=intervals,
+            currency=model.scenario.costs.currency,
         )
 
 
 def _card(result: RunResult, metric: str, label: str, kind: Kind, by: str) -> KpiCard:
     keys = result.summary.loc[by].index if by in result.summary.index.get_level_values(0) else []
     breakdown = tuple((key, _estimate(result, metric, kind, by, key)) for key in keys)
+    overall = _estimate(result, metric, kind, "overall", "all")
+    undefined = overall.mean is None
     return KpiCard(
         metric=metric,
         label=label,
         kind=kind,
-        overall=_estimate(result, metric, kind, "overall", "all"),
+        overall=overall,
         breakdown=tuple(item for item in breakdown if item[1].mean is not None),
+        note=UNDEFINED_NOTES.get(metric, UNDEFINED_NOTE) if undefined else "",
     )
 
 
 def _estimate(result: RunResult, metric: str, kind: Kind, dimension: str, key: str) -> Estimate:
-    """The KPI's estimate, its CI clipped to what the metric can take ([0, 1] or >= 0)."""
-    value = result.kpi(metric, dimension, key)
+    """The KPI's estimate, its CI clipped to what the metric can take ([0, 1] or >= 0).
+
+    All None when the KPI is undefined (NaN, e.g. containment without a bot) or not computed.
+    """
+    try:
+        value = result.kpi(metric, dimension, key)
+    except KeyError:
+        return Estimate(None, None, None)
     high_bound = 1.0 if kind == "percent" else math.inf
     low, high = value["ci95_low"], value["ci95_high"]
     return Estimate(

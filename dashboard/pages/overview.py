@@ -97,7 +97,7 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         [
             html.H1("Overview", className="page-title"),
-            kpi_cards(data.cards),
+            kpi_cards(data.cards, data.currency),
             html.Div(
                 [
                     html.Label("Day", htmlFor=DAY_DROPDOWN, className="control-label"),

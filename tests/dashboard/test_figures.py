@@ -16,8 +16,8 @@ from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import figures
 from dashboard.app import create_app
-from dashboard.data import DashboardData, current_data
-from dashboard.format import fmt_ci, fmt_duration, fmt_percent, fmt_threshold
+from dashboard.data import DashboardData, Estimate, current_data
+from dashboard.format import fmt_ci, fmt_duration, fmt_money, fmt_percent, fmt_threshold
 from sim.results import RunResult
 
 
@@ -175,16 +175,22 @@ def test_occupancy_has_a_panel_per_site(data: DashboardData) -> None:
 
 
 def test_kpi_cards_hold_overall_estimates(data: DashboardData, small_result: RunResult) -> None:
-    """Five cards (SL, ASA, abandonment, AHT, occupancy), each mean inside its clipped CI."""
+    """SL, ASA, abandonment, AHT, occupancy, then FCR, containment and costs; means in their CIs."""
     metrics = [card.metric for card in data.cards]
-    assert metrics == ["service_level", "asa_s", "abandon_rate", "aht_s", "occupancy"]
+    assert metrics == [
+        "service_level", "asa_s", "abandon_rate", "aht_s", "occupancy",
+        "fcr", "bot_containment", "cost_per_contact", "cost_per_resolved_issue",
+    ]  # fmt: skip
     for card in data.cards:
         est = card.overall
+        if card.metric == "bot_containment":  # the default scenario has no bot
+            assert est == Estimate(None, None, None)
+            continue
         assert est.mean == pytest.approx(small_result.kpi(card.metric)["mean"])
         assert est.low <= est.mean <= est.high
         if card.kind == "percent":
             assert 0.0 <= est.low and est.high <= 1.0
-    occupancy = data.cards[-1]
+    (occupancy,) = [card for card in data.cards if card.metric == "occupancy"]
     assert [key for key, _ in occupancy.breakdown] == sorted(data.site_timezones)
 
 
@@ -200,6 +206,9 @@ def test_formatting() -> None:
     assert fmt_ci(0.887, 0.907, "percent") == "95% CI 88.7–90.7%"
     assert fmt_ci(400.0, 420.0, "duration", mean=410.0) == "95% CI 6.7–7.0 min"
     assert fmt_ci(None, 1.0, "percent") == "95% CI –"
+    assert fmt_money(2.4074) == "USD 2.41" and fmt_money(208953.7, "EUR") == "EUR 208,953.70"
+    assert fmt_money(float("nan")) == "–"
+    assert fmt_ci(2.3176, 2.4972, "money") == "95% CI USD 2.32–2.50"
 
 
 def test_callbacks_as_plain_functions(app: Dash, overview: ModuleType) -> None:
@@ -238,10 +247,11 @@ def test_callbacks_reject_unknown_values(
 
 
 def test_layout_shows_cards_and_controls(app: Dash, overview: ModuleType) -> None:
-    """The page layout has the five KPI cards (with numbers) and the four controls."""
+    """The page layout has the nine KPI cards (with numbers) and the four controls."""
     with app.server.app_context():
         page = json.dumps(overview.layout(), cls=PlotlyJSONEncoder)
-    for metric in ("service_level", "asa_s", "abandon_rate", "aht_s", "occupancy"):
+    for metric in ("service_level", "asa_s", "abandon_rate", "aht_s", "occupancy", "fcr",
+                   "bot_containment", "cost_per_contact", "cost_per_resolved_issue"):  # fmt: skip
         assert f'"kpi-{metric}"' in page
     controls = (overview.DAY_DROPDOWN, overview.QUEUE_DROPDOWN, overview.SL_QUEUES)
     for control in (*controls, overview.CLOCK_RADIO):
