@@ -135,7 +135,7 @@ def parse_factors(text: str | None) -> list[float]:
         values = [float(p) for p in parts]
     except ValueError:
         raise ValueError(
-            "headcount factors: give numbers separated by commas, e.g. 0.9, 1, 1.1"
+            f"headcount factors {text!r}: give numbers separated by commas, e.g. 0.9, 1, 1.1"
         ) from None
     if not 1 <= len(values) <= 8 or any(not 0 < v <= 5 for v in values):
         raise ValueError("headcount factors: give 1 to 8 factors, each above 0 and at most 5")

@@ -45,9 +45,18 @@ def difference_figure(record: dict[str, Any]) -> go.Figure:
         "KPI",
         height=140 + 38 * len(rows),
     )
-    fig.update_xaxes(tickformat="+.0%", zeroline=False)
+    fig.update_xaxes(tickformat="+.0%", zeroline=False, range=_range(rows))
     fig.update_layout(showlegend=False, margin={"l": 190})
     return fig
+
+
+def _range(rows: list[dict[str, Any]]) -> list[float]:
+    """An x range showing every change; CIs far wider than the biggest change are cut."""
+    changes = [abs(r["rel"]) for r in rows] or [0.1]
+    cap = max(1.5 * max(changes), 0.05)
+    bounds = [abs(r[k]) for r in rows for k in ("rel_low", "rel_high") if r[k] is not None]
+    lim = min(max([*changes, *bounds]), cap) * 1.1
+    return [-lim, lim]
 
 
 def cost_sl_figure(record: dict[str, Any], x_metric: str, y_metric: str) -> go.Figure:

@@ -18,14 +18,20 @@ def style(
     x_title: str | None = None,
     y_title: str | None = None,
     height: int | None = None,
+    legend_below: bool = False,
 ) -> go.Figure:
-    """White template, title top-left, legend above the plot, readable font."""
+    """White template, title top-left, legend above the plot (or below it), readable font."""
+    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"}
+    margin = {"l": 70, "r": 20, "t": 90, "b": 60}
+    if legend_below:
+        legend |= {"yanchor": "top", "y": -0.2}
+        margin |= {"t": 60, "b": 130}
     fig.update_layout(
         template="plotly_white",
         font=FONT,
         title={"text": title, "x": 0.01, "xanchor": "left"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
-        margin={"l": 70, "r": 20, "t": 90, "b": 60},
+        legend=legend,
+        margin=margin,
     )
     if height is not None:
         fig.update_layout(height=height)

@@ -17,7 +17,8 @@ def fmt_kind(value: float | None, kind: str, currency: str = "USD") -> str:
     if kind == "duration":
         return fmt_duration(value)
     if kind == "money":
-        return f"{currency} {value:,.2f}"
+        text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
+        return f"{currency} {text}".strip()
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
 
 

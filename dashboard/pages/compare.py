@@ -125,6 +125,7 @@ def _job(state: AppState, work: Callable[..., dict[str, Any]]) -> Callable[..., 
         try:
             return work(state, *args, progress=tick), None
         except ScenarioError as exc:
+            set_progress((0, 1, "stopped"))
             return dash.no_update, html.Div(str(exc), className="error-box")
         except Exception as exc:  # noqa: BLE001 - a message on the page, never a traceback
             return dash.no_update, html.Div(f"failed ({type(exc).__name__}): {exc}",
@@ -242,7 +243,7 @@ def layout(**_query: str) -> html.Div:
             dcc.Graph(id="cmp-sweep-graph"),
             html.P("Every shift line's headcount is multiplied by each factor (rounded to whole "
                    "agents); all points share their customers (same seed), so the curves are "
-                   "smooth. Down and to the right is better: more service for less money.",
+                   "smooth. Lower and further right is better: more service for less money.",
                    className="panel-note"),
         ], className="panel"),
         dcc.Store(id="cmp-data", storage_type="session"),

@@ -66,12 +66,19 @@ def overview(token: str | None, state: AppState | None = None):
     voice_chat = [q for q, ch in zip(model.type_names, model.type_channel, strict=True)
                   if CHANNELS[ch] in ("voice", "chat")]  # fmt: skip
     table = result.interval_table()
-    days = sorted(table["interval_start_utc"].dt.tz_convert(model.scenario.reporting.timezone)
-                  .dt.strftime("%Y-%m-%d").unique())  # fmt: skip
+    local_days = (
+        table.loc[table["dimension"] == "overall", "interval_start_utc"]
+        .dt.tz_convert(model.scenario.reporting.timezone)
+        .dt.strftime("%Y-%m-%d")
+    )
+    counts = local_days.value_counts()
+    days = sorted(counts.index)  # fmt: skip
     day_options = [{"label": "Whole horizon", "value": WHOLE}] + [
         {"label": day_label(d), "value": d} for d in days
     ]
-    return cards, info, options, voice_chat or list(labels), day_options, WHOLE
+    full = [d for d in days if counts[d] == counts.max()]
+    first = full[0] if full else WHOLE  # the first whole day reads best
+    return cards, info, options, voice_chat or list(labels), day_options, first
 
 
 def intraday(

@@ -80,6 +80,7 @@ def make_job(state: AppState) -> Callable[..., tuple[Any, Any]]:
         try:
             token, run, seed_ = simulate(state, scenario_store, replications, seed, tick)
         except ScenarioError as exc:
+            set_progress((0, 1, "stopped"))
             return dash.no_update, html.Div(str(exc), className="error-box", id="run-error")
         except Exception as exc:  # noqa: BLE001 - shown as a message, never as a traceback
             message = f"the run failed ({type(exc).__name__}): {exc}"

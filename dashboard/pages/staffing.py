@@ -160,11 +160,17 @@ def layout(**_query: str) -> html.Div:
         html.Section([
             html.Div([
                 html.Label("Site", htmlFor="stf-site", className="control-label"),
-                dcc.Dropdown(id="stf-site", clearable=False, className="control"),
+                dcc.Dropdown(id="stf-site", clearable=False, className="control control-long"),
                 html.Label("Group", htmlFor="stf-group", className="control-label"),
                 dcc.Dropdown(id="stf-group", clearable=False, className="control"),
                 html.Label("Day", htmlFor="stf-day", className="control-label"),
-                dcc.Dropdown(id="stf-day", value=WHOLE, clearable=False, className="control"),
+                dcc.Dropdown(
+                    id="stf-day",
+                    options=[{"label": "Whole horizon", "value": WHOLE}],
+                    value=WHOLE,
+                    clearable=False,
+                    className="control",
+                ),
             ], className="toolbar-inline"),
             dcc.Loading(dcc.Graph(id="stf-graph")),
             html.P("Required: the Erlang plan (Erlang C/A for voice and chat, backlog rules "
