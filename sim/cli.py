@@ -131,6 +131,9 @@ def dashboard(
     port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8050,
     replications: Annotated[int, typer.Option(min=1)] = api.DEFAULT_REPLICATIONS,
     seed: Annotated[int, typer.Option(min=0)] = api.DEFAULT_SEED,
+    production: Annotated[
+        bool, typer.Option("--production", help="serve with waitress (a production WSGI server)")
+    ] = False,
 ) -> None:
     """Serve the dashboard in the browser (127.0.0.1 unless --host says otherwise)."""
     from dashboard.app import create_app
@@ -145,6 +148,11 @@ def dashboard(
     except ScenarioError as exc:
         fail(exc)
     err_console.print(f"ccsim dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
+    if production:
+        import waitress
+
+        waitress.serve(app_.server, host=host, port=port, threads=8)
+        return
     app_.run(host=host, port=port, debug=False)
 
 
