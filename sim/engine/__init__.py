@@ -2,7 +2,7 @@
 
 from sim.engine.arrivals import Demand, generate_demand
 from sim.engine.core import Engine
-from sim.engine.log import STATUS_NAMES, ContactLog, ConservationError
+from sim.engine.log import STATUS_NAMES, ConservationError, ContactLog
 from sim.engine.roster import Roster, build_roster
 from sim.model import Model
 
