@@ -21,14 +21,11 @@ _STEP = re.compile(r"([A-Za-z_]+)(?:\[(\d+|\*)\])?")
 
 @dataclass(frozen=True)
 class Field:
-    """One editable number: its path, label, bounds and whether it must be a whole number."""
+    """One editable number: its path, label, value and whether it must be a whole number."""
 
     path: str
     label: str
     value: float | int
-    minimum: float = 0.0
-    maximum: float | None = None
-    step: float | str = "any"
     integer: bool = False
 
 
@@ -39,10 +36,9 @@ def demand_fields(data: dict[str, Any]) -> list[list[Field]]:
         row = [Field(f"demand[{i}].volume_per_day", "Contacts per day", ct["volume_per_day"])]
         if ct.get("peaks"):
             row.append(Field(f"demand[{i}].peaks[*].multiplier", "Peak multiplier",
-                             ct["peaks"][0]["multiplier"], minimum=0.0))  # fmt: skip
+                             ct["peaks"][0]["multiplier"]))  # fmt: skip
         if ct.get("bot"):
-            row.append(Field(f"demand[{i}].bot.share", "Chatbot / IVR share",
-                             ct["bot"]["share"], maximum=1.0, step=0.05))  # fmt: skip
+            row.append(Field(f"demand[{i}].bot.share", "Chatbot / IVR share", ct["bot"]["share"]))
         rows.append(row)
     return rows
 
@@ -56,7 +52,7 @@ def group_fields(data: dict[str, Any]) -> dict[tuple[int, int], list[Field]]:
             fields = [Field(f"{base}.wage_per_hour", "Wage per hour", group["wage_per_hour"])]
             for k, shift in enumerate(group["shifts"]):
                 fields.append(Field(f"{base}.shifts[{k}].headcount", shift_label(shift),
-                                    shift["headcount"], step=1, integer=True))  # fmt: skip
+                                    shift["headcount"], integer=True))  # fmt: skip
             out[(s, g)] = fields
     return out
 

@@ -103,9 +103,7 @@ def _input(field: Field) -> html.Div:
                 name=field.path,
                 type="number",
                 value=field.value,
-                min=field.minimum,
-                max=field.maximum,
-                step=field.step,
+                step="any",  # no browser-side bounds: they would blank the value silently
                 debounce=True,
                 className="field-input",
             ),

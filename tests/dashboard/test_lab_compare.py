@@ -1,0 +1,184 @@
+"""Queueing lab, compare and calibration pages: numbers against theory, callbacks, chart labels."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from dash import Dash
+
+from dashboard import lab
+from dashboard.app import create_app
+from dashboard.compare_data import comparison_record, parse_factors, run_cost_sweep
+from dashboard.figures_compare import cost_sl_figure, difference_figure
+from dashboard.figures_lab import erlang_figure, pooling_figure, variability_figure
+from dashboard.figures_staffing import staffing_figure
+from dashboard.staffing_data import site_series, staffing_view
+from dashboard.state import AppState, app_state
+from sim import api
+from sim.analytic import erlang_a_metrics, erlang_c_metrics
+from sim.errors import ScenarioError
+from sim.results import RunResult
+from sim.scenario import BUNDLED_DIR, load_scenario
+
+TEACHING = Path(BUNDLED_DIR) / "teaching_mmc.yaml"
+BASE = lab.LabParams(rate_per_h=120, aht_min=4, agents=10, patience_min=0, concurrency=1)
+
+
+@pytest.fixture(scope="module")
+def app(small_result: RunResult, tmp_path_factory: pytest.TempPathFactory) -> Dash:
+    return create_app(result=small_result, store=tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="module")
+def state(app: Dash) -> AppState:
+    return app_state(app.server)
+
+
+def page(name: str) -> ModuleType:
+    return sys.modules[f"dashboard.pages.{name}"]
+
+
+def assert_labelled(fig: go.Figure) -> None:
+    """A title, a titled x axis and every y axis titled (charts must read on their own)."""
+    layout = fig.layout
+    assert layout.title.text
+    xaxes = [layout[k] for k in layout if k.startswith("xaxis")]
+    yaxes = [layout[k] for k in layout if k.startswith("yaxis")]
+    assert any(ax.title.text for ax in xaxes)
+    assert all(ax.title.text for ax in yaxes)
+
+
+def test_lab_formulas_are_erlang_c_and_a() -> None:
+    """The lab's curve is Erlang C without patience and Erlang A (SL net of short abandons) with."""
+    n = lab.agent_range(BASE)
+    m = lab.metrics(BASE, n)
+    c = erlang_c_metrics(120 / 3600, 1 / 240, n, 20.0)
+    assert m["service_level"] == pytest.approx(np.asarray(c["service_level"]))
+    assert float(lab.metrics(BASE, 10)["service_level"]) == pytest.approx(0.6536, abs=1e-3)
+    patient = lab.LabParams(120, 4, 9, 2, 1)
+    a = erlang_a_metrics(120 / 3600, 1 / 240, 1 / 120, 9, 20.0)
+    sl = a["p_served_within_t"] / (1 - a["p_abandon_within_t"])
+    assert float(lab.metrics(patient, 9)["service_level"]) == pytest.approx(float(sl))
+    chat = lab.LabParams(120, 4, 4, 0, 3)  # 4 agents x 3 chats = 12 servers
+    assert float(lab.metrics(chat, 4)["asa_s"]) == pytest.approx(
+        float(lab.metrics(BASE, 12)["asa_s"])
+    )
+
+
+def test_pooling_and_variability_demos_order_as_theory_says() -> None:
+    """One pooled queue beats two halves; ASA grows with handle-time variance."""
+    pool = lab.pooling(BASE)
+    assert (pool["pooled_sl"] >= pool["separate_sl"] - 1e-12).all()
+    waits = lab.variability(BASE)
+    assert list(waits.values()) == sorted(waits.values())
+    assert waits["exponential"] == pytest.approx(float(lab.metrics(BASE, 10)["asa_s"]))
+
+
+def test_lab_simulation_agrees_with_erlang_c() -> None:
+    """Simulated points carry 95% CIs; at the slider's agents the formula is inside 4 SE."""
+    sim = lab.simulate_lab(BASE, replications=3, seed=3)
+    assert sim["params"] == BASE.key()
+    assert set(sim["agents"]) == {"10", "12"}  # 8 agents carry the full load: unstable, skipped
+    mean, low, high = sim["agents"]["10"]["service_level"]
+    half = (high - low) / 2
+    exact = float(lab.metrics(BASE, 10)["service_level"])
+    assert abs(mean - exact) <= 4 * half / 4.303 + 1e-9  # half-width / t(0.975, 2) = one SE
+    assert set(sim["pooling"]) == {"separate", "pooled"}
+    assert set(sim["variability"]) == set(lab.DISTRIBUTIONS)
+    scenario = lab.lab_scenario(lab.LabParams(60, 5, 3, 1, 2), 3)
+    assert scenario.demand[0].channel == "chat" and scenario.channels.chat.max_concurrency == 2
+
+
+def test_lab_draw_shows_simulated_points_only_for_the_same_sliders(app: Dash) -> None:
+    """Moving a slider redraws the curves; simulated points stay only if they match."""
+    lab_page = page("lab")
+    sim = {"params": BASE.key(), "replications": 2, "agents": {"10": {
+        "service_level": [0.6, 0.5, 0.7], "asa_s": [40, 30, 50], "abandon_rate": [0, 0, 0]}},
+        "pooling": {}, "variability": {}}  # fmt: skip
+    erlang, pool, var, status = lab_page.draw(120, 4, 10, 0, 1, sim)
+    assert len(erlang.data) == 4 and "2 replications" in status
+    moved, *_, status = lab_page.draw(120, 4, 14, 0, 1, sim)
+    assert len(moved.data) == 2 and "Press Simulate" in status
+    assert moved.layout.shapes[0].x0 == 14 and erlang.layout.shapes[0].x0 == 10
+    for fig in (erlang, pool, var):
+        assert_labelled(fig)
+    assert "Erlang A" in lab_page.draw(120, 4, 10, 2, 1, None)[3]
+
+
+def test_comparison_record_pairs_a_scenario_with_itself_exactly(state: AppState) -> None:
+    """A scenario against itself: identical, zero differences, nothing significant."""
+    record = page("compare").compare(state, "bundled:teaching_mmc", "bundled:teaching_mmc", 2, 1,
+                                     None)  # fmt: skip
+    assert record["label_a"] == "A (teaching_mmc)" and "identical" in record["verdict"]
+    assert all(r["diff"] == 0 and not r["significant"] for r in record["rows"])
+    assert_labelled(difference_figure(record))
+    verdict, table, fig = page("compare").render_comparison(record)
+    assert "cmp-table-body" in str(table)
+
+
+def test_comparison_detects_more_agents(state: AppState) -> None:
+    """Adding agents raises service level with a paired CI above zero."""
+    a = load_scenario(TEACHING)
+    b = api.load(a, ["sites.school.groups.agents.shifts[0].headcount=12"])[0]
+    record = comparison_record(api.compare(a, b, replications=3, seed=1))
+    sl = next(r for r in record["rows"] if r["metric"] == "service_level")
+    assert sl["diff"] > 0 and sl["significant"]
+
+
+def test_compare_refuses_bad_choices(state: AppState) -> None:
+    """Unknown sources, unpaired runs and bad numbers are ScenarioErrors (shown as messages)."""
+    cmp = page("compare")
+    with pytest.raises(ScenarioError, match="pick a scenario"):
+        cmp.resolve("bundled:../../etc/passwd", None, state)
+    with pytest.raises(ScenarioError, match="replications"):
+        cmp.compare(state, "session", "bundled:default", 1, 1, None)
+    for text in ("a, b", "", "0, 1", "1,2,3,4,5,6,7,8,9"):
+        with pytest.raises(ValueError, match="headcount factors"):
+            parse_factors(text)
+    assert parse_factors("1.1, 0.9; 1") == [0.9, 1.0, 1.1]
+
+
+def test_cost_sweep_more_agents_cost_more_and_serve_better() -> None:
+    """Scaling headcount up raises total cost and service level; the chart labels its axes."""
+    paid = api.load(TEACHING, ["sites.school.groups.agents.wage_per_hour=20"])[0]
+    record = run_cost_sweep([("teaching", paid)], [0.9, 1.2], 2, 1, days=1)
+    low, high = record["series"][0]["points"]
+    assert high["cost_total"][0] > low["cost_total"][0]
+    assert high["service_level"][0] > low["service_level"][0]
+    fig = cost_sl_figure(record, "service_level", "cost_total")
+    assert_labelled(fig)
+    assert "(USD)" in fig.layout.yaxis.title.text and "first 1 days" in fig.layout.title.text
+
+
+def test_staffing_figure_is_labelled(state: AppState) -> None:
+    """The staffing chart names site, clock and both panels' units."""
+    view = staffing_view(state.scenario)
+    fig = staffing_figure(site_series(view, "mexico_city"), "mexico_city", "America/Mexico_City",
+                          "all groups")  # fmt: skip
+    assert_labelled(fig)
+    assert {t.name for t in fig.data} >= {"Required (Erlang plan, incl. shrinkage)",
+                                         "Rostered by the scenario's shifts"}  # fmt: skip
+
+
+def test_lab_figures_are_labelled() -> None:
+    """Every lab chart has a title and axis titles, with or without simulated points."""
+    for fig in (erlang_figure(BASE), pooling_figure(BASE), variability_figure(BASE)):
+        assert_labelled(fig)
+
+
+def test_calibration_validation_record_and_chart(app: Dash) -> None:
+    """The bank calibration validates within 10% on abandonment; each KPI chart is labelled."""
+    cal = page("calibration")
+    assert "Press Calibrate" in cal.validation_figure(None, "asa_s").layout.annotations[0].text
+    record = cal.validation_record(2)
+    assert record["checks"]["abandon_rate"]["within_10pct"]
+    for metric in cal.METRICS:
+        fig = cal.validation_figure(record, metric)
+        assert_labelled(fig)
+        assert "Asia/Jerusalem" in fig.layout.xaxis.title.text
+    assert "cal-checks" in str(cal.summary(record))
