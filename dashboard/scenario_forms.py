@@ -1,7 +1,8 @@
 """The scenario editor's fields: which scenario values the forms edit, and how edits are checked.
 
 A field is named by its YAML path (`demand[0].volume_per_day`, `sites[1].groups[0].shifts[2]
-.headcount`; `peaks[*]` sets every peak of a contact type). Edits are applied to a copy of the
+.headcount`); a list field (`demand[0].peaks[*].multiplier`) holds one number per item, written
+"1.4, 2.5, ...". Edits are applied to a copy of the
 loaded scenario and validated exactly like a YAML file; each problem is shown beside the field
 whose path it names, the rest above the form.
 """
@@ -21,12 +22,14 @@ _STEP = re.compile(r"([A-Za-z_]+)(?:\[(\d+|\*)\])?")
 
 @dataclass(frozen=True)
 class Field:
-    """One editable number: its path, label, value and whether it must be a whole number."""
+    """One editable value: its path, label, value, and whether it is a whole number or a list."""
 
     path: str
     label: str
-    value: float | int
+    value: float | int | str
     integer: bool = False
+    items: int = 0  # a list field: this many comma-separated numbers, one per `[*]` item
+    hint: str = ""
 
 
 def demand_fields(data: dict[str, Any]) -> list[list[Field]]:
@@ -35,8 +38,11 @@ def demand_fields(data: dict[str, Any]) -> list[list[Field]]:
     for i, ct in enumerate(data["demand"]):
         row = [Field(f"demand[{i}].volume_per_day", "Contacts per day", ct["volume_per_day"])]
         if ct.get("peaks"):
-            row.append(Field(f"demand[{i}].peaks[*].multiplier", "Peak multiplier",
-                             ct["peaks"][0]["multiplier"]))  # fmt: skip
+            peaks = ct["peaks"]
+            values = ", ".join(f"{p['multiplier']:g}" for p in peaks)
+            dates = "; ".join(f"{p['start']} to {p['end']}" for p in peaks)
+            row.append(Field(f"demand[{i}].peaks[*].multiplier", "Peak multiplier", values,
+                             items=len(peaks), hint=f"peaks: {dates}"))  # fmt: skip
         if ct.get("bot"):
             row.append(Field(f"demand[{i}].bot.share", "Chatbot / IVR share", ct["bot"]["share"]))
         rows.append(row)
@@ -115,6 +121,15 @@ def field_path(problem_path: str, paths: set[str]) -> str | None:
 
 def coerce(value: Any, field: Field) -> tuple[Any, str | None]:
     """The value to put in the scenario, or a message when the box is empty or not a number."""
+    if field.items:
+        parts = [p for p in str(value or "").replace(";", ",").split(",") if p.strip()]
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError:
+            numbers = []
+        if len(numbers) != field.items:
+            return None, f"give {field.items} numbers separated by commas, one per peak"
+        return numbers, None
     if value is None or value == "":
         return None, "enter a number"
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -139,7 +154,11 @@ def apply_edits(
         if problem:
             messages[path] = problem
             continue
-        set_path(data, path, value)
+        if field.items:
+            for k, item in enumerate(value):
+                set_path(data, path.replace("[*]", f"[{k}]", 1), item)
+        else:
+            set_path(data, path, value)
     if messages:
         return None, messages, []
     try:

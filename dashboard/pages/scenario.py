@@ -101,22 +101,23 @@ def _input(field: Field) -> html.Div:
             dcc.Input(
                 id={"type": FIELD, "path": field.path},
                 name=field.path,
-                type="number",
+                type="text" if field.items else "number",
                 value=field.value,
                 step="any",  # no browser-side bounds: they would blank the value silently
                 debounce=True,
-                className="field-input",
+                className="field-input field-list" if field.items else "field-input",
             ),
             html.Div(id={"type": MSG, "path": field.path}, className="field-msg"),
         ],
         className="field",
+        title=field.hint or None,
     )
 
 
 def demand_table(data: dict[str, Any]) -> html.Table:
     """One row per contact type: volume, peak multiplier and bot share where they apply."""
     head = ["Contact type", "Channel", "Language", "Contacts per day",
-            "Peak multiplier (all peaks)", "Chatbot / IVR share"]  # fmt: skip
+            "Peak multipliers (one per peak)", "Chatbot / IVR share"]  # fmt: skip
     rows = []
     for ct, fields in zip(data["demand"], demand_fields(data), strict=True):
         by_label = {f.label: f for f in fields}
@@ -174,8 +175,8 @@ def render(base: dict[str, Any] | None, edited: dict[str, Any] | None, _page: An
                 html.H3("Demand"),
                 demand_table(data),
                 html.P(
-                    "Volumes are mean contacts on an average day; the peak multiplier "
-                    "scales every peak period of that contact type.",
+                    "Volumes are mean contacts on an average day. Peak multipliers scale the "
+                    "volume on each peak's dates, in date order (hover a box for the dates).",
                     className="panel-note",
                 ),
             ],

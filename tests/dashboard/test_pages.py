@@ -90,16 +90,25 @@ def test_form_edits_validate_and_map_problems_to_fields(state: AppState) -> None
     assert "valid integer" in messages["sites[0].groups[0].shifts[0].headcount"]
 
 
-def test_peak_multiplier_field_sets_every_peak() -> None:
-    """`peaks[*].multiplier` changes all peaks of the contact type, and whole floats become ints."""
-    base = load_scenario(SCENARIOS / "peak_season.yaml").model_dump(mode="json")
+def test_peak_multipliers_field_holds_one_number_per_peak() -> None:
+    """Peaks keep their own multipliers; edits apply per peak; a wrong count is flagged."""
+    original = load_scenario(SCENARIOS / "peak_season.yaml")
+    base = original.model_dump(mode="json")
     values = {f.path: f.value for f in all_fields(base)}
-    values["demand[0].peaks[*].multiplier"] = 2.5
+    field = "demand[0].peaks[*].multiplier"
+    assert apply_edits(base, values)[0] == original  # untouched form: the same scenario
+    multipliers = [p.multiplier for p in original.demand[0].peaks]
+    values[field] = ", ".join(f"{2 * m:g}" for m in multipliers)
     values["sites[0].groups[0].shifts[0].headcount"] = 7.0
     scenario, messages, _ = apply_edits(base, values)
     assert messages == {}
-    assert {p.multiplier for p in scenario.demand[0].peaks} == {2.5}
+    assert [p.multiplier for p in scenario.demand[0].peaks] == [2 * m for m in multipliers]
+    assert [p.multiplier for p in scenario.demand[1].peaks] == multipliers
     assert scenario.sites[0].groups[0].shifts[0].headcount == 7
+    values[field] = "1, 2"
+    assert "give 8 numbers" in apply_edits(base, values)[1][field]
+    values[field] = ", ".join(["-1"] + ["1"] * 7)
+    assert "greater than 0" in apply_edits(base, values)[1][field]
     data = {"a": [{"b": 1}, {"b": 2}]}
     set_path(data, "a[*].b", 3)
     assert data == {"a": [{"b": 3}, {"b": 3}]}
