@@ -1,7 +1,10 @@
-"""Dash app factory: simulate the scenario once, then serve its KPIs to any number of users.
+"""Dash app factory: simulate the scenario once (the served run), then let each user plan and run.
 
-Served by `ccsim dashboard [SCENARIO]`, or by any WSGI server through the `create_server` factory
-(`gunicorn "dashboard.app:create_server()"`).
+The served run is shared and read-only; everything a user loads, edits or simulates lives in
+their browser session's stores, with results on the server under tokens only that session holds
+(`dashboard.state`). Simulations are background callbacks on a `DiskcacheManager`. Served by
+`ccsim dashboard [SCENARIO]` (waitress with `--production`), or by any WSGI server through the
+`create_server` factory (`gunicorn "dashboard.app:create_server()"`).
 """
 
 from __future__ import annotations
