@@ -1,0 +1,40 @@
+"""`ccsim dashboard`: 127.0.0.1 by default, a warning for other hosts, waitress in production."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+import waitress
+from typer.testing import CliRunner
+
+import dashboard.app
+from sim.cli import app as cli
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict]]:
+    """Record how the command would serve, without starting a server or simulating."""
+    seen: list[tuple[str, dict]] = []
+    fake = SimpleNamespace(
+        server="wsgi-app", run=lambda **kw: seen.append(("flask", kw))
+    )  # fmt: skip
+    monkeypatch.setattr(dashboard.app, "create_app", lambda *a, **kw: fake)
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.append(("waitress", kw)))
+    return seen
+
+
+def test_dashboard_binds_localhost_by_default(calls: list) -> None:
+    """Without --host the development server listens on 127.0.0.1, with no warning."""
+    result = CliRunner().invoke(cli, ["dashboard", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert calls == [("flask", {"host": "127.0.0.1", "port": 8123, "debug": False})]
+    assert "warning" not in result.output
+
+
+def test_dashboard_production_serves_with_waitress_and_warns_for_other_hosts(calls: list) -> None:
+    """--production hands the WSGI app to waitress; a public --host prints a warning."""
+    result = CliRunner().invoke(cli, ["dashboard", "--production", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert calls == [("waitress", {"host": "0.0.0.0", "port": 8050, "threads": 8})]
+    assert "no authentication" in result.output
