@@ -18,6 +18,7 @@ from dash.exceptions import PreventUpdate
 from dashboard.compare_data import comparison_record, parse_factors, run_cost_sweep
 from dashboard.components.result_cards import fmt_kind
 from dashboard.figures_compare import AXES, cost_sl_figure, difference_figure
+from dashboard.format import duration_unit, fmt_duration
 from dashboard.plotting import placeholder
 from dashboard.session import edited_scenario, run_options
 from dashboard.state import AppState, SessionRun, app_state
@@ -135,6 +136,10 @@ def _job(state: AppState, work: Callable[..., dict[str, Any]]) -> Callable[..., 
 
 
 def _fmt(row: dict[str, Any], key: str) -> str:
+    """A cell value; durations of a row's difference share one unit (s, min or h)."""
+    if row["kind"] == "duration" and key.startswith("diff") and row[key] is not None:
+        spread = max(abs(row[k]) for k in ("diff", "diff_low", "diff_high") if row[k] is not None)
+        return fmt_duration(row[key], duration_unit(spread))
     return fmt_kind(row[key], row["kind"], "")
 
 
