@@ -38,7 +38,7 @@ def header(data: DashboardData) -> html.Header:
 def footer(data: DashboardData) -> html.Footer:
     """Where the numbers came from: replications, seed, version, scenario hash, run time."""
     parts = [
-        f"{data.replications} replications",
+        f"Served run: {data.replications} replications",
         f"seed {data.seed}",
         f"ccsim {data.version}",
         f"scenario hash {data.scenario_hash}",
