@@ -17,7 +17,7 @@ from sim import api
 from sim.cli_render import verify_table
 from sim.commands import COMMAND_MODULES
 from sim.commands import options as opts
-from sim.commands.common import err_console, fail, out_console, progress_bar
+from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
 from sim.errors import ScenarioError
 
 app = typer.Typer(
@@ -30,9 +30,7 @@ app = typer.Typer(
 
 @app.command()
 def run(
-    scenario: Annotated[
-        Path | None, typer.Argument(help="scenario YAML (default: the bundled default scenario)")
-    ] = None,
+    scenario: ScenarioArg = None,
     replications: Annotated[int, typer.Option(min=1, help="independent replications")] = (
         api.DEFAULT_REPLICATIONS
     ),
@@ -124,9 +122,7 @@ def schema() -> None:
 
 @app.command()
 def dashboard(
-    scenario: Annotated[
-        Path | None, typer.Argument(help="scenario YAML (default: the bundled default scenario)")
-    ] = None,
+    scenario: ScenarioArg = None,
     host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8050,
     replications: Annotated[int, typer.Option(min=1)] = api.DEFAULT_REPLICATIONS,

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from pathlib import Path
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+ScenarioArg = Annotated[
+    Path | None, typer.Argument(help="scenario YAML (default: the bundled default scenario)")
+]
+"""The optional scenario argument every command that simulates takes."""
 
 out_console = Console()
 err_console = Console(stderr=True)

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from sim import api
-from sim.commands.common import err_console, fail, out_console, progress_bar
+from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
 from sim.commands.staff import Targets
 from sim.errors import ScenarioError
 
@@ -127,9 +127,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def schedule(
-        scenario: Annotated[
-            Path | None, typer.Argument(help="scenario YAML (default: the bundled default)")
-        ] = None,
+        scenario: ScenarioArg = None,
         out: Annotated[
             Path | None, typer.Option(help="write the scenario with the new shifts (new YAML file)")
         ] = None,

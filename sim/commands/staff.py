@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from sim import api
-from sim.commands.common import err_console, fail, out_console, progress_bar
+from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
 from sim.errors import ScenarioError
 
 Targets = Annotated[
@@ -102,9 +102,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def staff(
-        scenario: Annotated[
-            Path | None, typer.Argument(help="scenario YAML (default: the bundled default)")
-        ] = None,
+        scenario: ScenarioArg = None,
         method: Annotated[
             str, typer.Option(help="erlang (formulas per queue) or simulation (search)")
         ] = "erlang",
