@@ -56,6 +56,12 @@ def single_queue(
     }
 
 
+def small_queue(**kw: Any) -> dict[str, Any]:
+    """A quarter-day M/M/18+M queue (about 1,100 contacts): quick to replicate many times."""
+    base = {"rate_per_s": 0.05, "aht_s": 300.0, "agents": 18, "patience_s": 180.0, "days": 0.25}
+    return single_queue(**(base | kw))
+
+
 def compiled(data: dict[str, Any]) -> Model:
     return compile_model(scenario_from_dict(copy.deepcopy(data)))
 

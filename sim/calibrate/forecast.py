@@ -46,10 +46,12 @@ class Forecast:
 def read_volumes(path: str | Path) -> tuple[pd.Series, int]:
     """Calls per interval start (naive local time) and the interval length in seconds."""
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise ScenarioError(f"{path}: no such file; give a CSV of interval volumes")
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a text file in UTF-8; give a CSV of volumes") from None
     except pd.errors.EmptyDataError:
         raise ScenarioError(
             f"{path}: the file is empty; expected columns interval_start, calls"

@@ -7,6 +7,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 ScenarioArg = Annotated[
@@ -20,7 +21,8 @@ err_console = Console(stderr=True)
 
 def fail(exc: Exception) -> NoReturn:
     """Print a user error (no traceback) and exit with code 2."""
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    text = escape(str(exc))  # user text such as 'scen[v2].yaml' must not be read as markup
+    err_console.print(f"[bold red]error:[/] {text}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -36,7 +36,10 @@ def register(app: typer.Typer) -> None:
         """List past runs, newest first."""
         if ctx.invoked_subcommand is not None:
             return
-        rows = RunStore(store).list(limit=limit, kind=kind)
+        try:
+            rows = RunStore(store).list(limit=limit, kind=kind)
+        except ScenarioError as exc:
+            fail(exc)
         if as_json:
             sys.stdout.write(json.dumps(rows, allow_nan=False) + "\n")
             return

@@ -160,7 +160,9 @@ def register(app: typer.Typer) -> None:
                 help="AFTER_H:MINUTES[:STAGGER_MIN] (repeatable; default: each group's off_phone)",
             ),  # fmt: skip
         ] = None,
-        time_limit: Annotated[float, typer.Option(help="MILP time limit per group (s)")] = 10.0,
+        time_limit: Annotated[
+            float, typer.Option(min=0.1, help="MILP time limit per group (s)")
+        ] = 10.0,
         replications: Annotated[int, typer.Option(min=2, help="simulation replications")] = 8,
         workers: Annotated[int, typer.Option(min=1, help="worker processes (simulation)")] = 1,
         time_budget: Annotated[

@@ -137,7 +137,14 @@ class RunStore:
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.root / INDEX_NAME, timeout=30)
-        db.execute(_SCHEMA)
+        try:
+            db.execute(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise ScenarioError(
+                f"{self.root / INDEX_NAME}: not a ccsim run index ({exc}); move it away or "
+                "choose another --store folder"
+            ) from None
         return db
 
     def _insert(self, rows: list[tuple]) -> None:

@@ -64,6 +64,8 @@ def load_grid(path: Path | str) -> Grid:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ScenarioError(f"--grid {path}: not valid YAML or JSON: {exc}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"--grid {path}: not a text file in UTF-8") from None
     return grid_from_dict(data, str(path))
 
 

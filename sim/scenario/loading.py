@@ -27,7 +27,11 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"{path}: no such file; give the path of a scenario YAML file")
     if path.is_dir():
         raise ScenarioError(f"{path}: is a folder; give the path of a scenario YAML file")
-    return parse_scenario(path.read_text(encoding="utf-8"), source=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a text file in UTF-8; give a scenario YAML") from None
+    return parse_scenario(text, source=str(path))
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:

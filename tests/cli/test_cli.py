@@ -141,3 +141,19 @@ def test_schema_is_json_schema():
     schema = json.loads(result.stdout)
     assert schema["title"] == "ccsim scenario"
     assert {"horizon", "demand", "sites"} <= set(schema["required"])
+
+
+def test_binary_scenario_file_exit_2(tmp_path):
+    """A binary (non-UTF-8) file is a user error with a message, not a decode traceback."""
+    path = tmp_path / "bin.yaml"
+    path.write_bytes(b"\x00\x01binary\xff\xfe")
+    result = _run("run", str(path))
+    assert result.exit_code == 2 and "not a text file in UTF-8" in result.stderr
+
+
+def test_brackets_in_user_text_are_shown_verbatim(tmp_path):
+    """Error messages echo user text with brackets as typed (no rich markup crash or loss)."""
+    for name in ("scen[v2].yaml", "x[/b].yaml"):
+        result = _run("run", str(tmp_path / name))
+        assert result.exit_code == 2
+        assert name in result.stderr

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import small_dict
+from helpers import small_queue
 from scipy import stats
 from typer.testing import CliRunner
 
@@ -22,7 +22,7 @@ runner = CliRunner()
 
 def test_scenario_against_itself_is_exactly_zero():
     """Every KPI difference and CI bound is exactly 0 and the verdict says identical."""
-    sc = scenario_from_dict(small_dict())
+    sc = scenario_from_dict(small_queue())
     cmp = api.compare(sc, sc, replications=3, seed=4)
     d = cmp.differences
     assert len(d) > 100
@@ -63,7 +63,7 @@ def test_paired_ci_is_t_on_differences():
 
 def test_more_agents_verdict_and_crn_variance_reduction():
     """More agents: SL rises significantly, and the paired CI is narrower than unpaired ones."""
-    a = scenario_from_dict(small_dict())
+    a = scenario_from_dict(small_queue())
     cmp = api.compare(a, None, replications=6, seed=3,
                       overrides=["sites.site.groups.g.wage_per_hour=10"],
                       overrides_b=["sites.site.groups.g.shifts[0].headcount=+3"])  # fmt: skip
@@ -82,10 +82,10 @@ def test_more_agents_verdict_and_crn_variance_reduction():
 
 def test_types_only_in_one_scenario_are_reported(tmp_path):
     """Contact types present in one scenario only are listed (their customers are not shared)."""
-    data_b = small_dict()
+    data_b = small_queue()
     data_b["demand"][0]["name"] = "other"
     pa, pb = tmp_path / "a.yaml", tmp_path / "b.yaml"
-    pa.write_text(yaml.safe_dump(small_dict()))
+    pa.write_text(yaml.safe_dump(small_queue()))
     pb.write_text(yaml.safe_dump(data_b))
     res = runner.invoke(app, ["compare", str(pa), str(pb), "--replications", "2", "--json"])
     assert res.exit_code == 0, res.output

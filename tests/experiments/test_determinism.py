@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import small_dict
+from helpers import small_queue
 from typer.testing import CliRunner
 
 from sim import api
@@ -25,7 +25,7 @@ def _json(result) -> dict:
 
 @pytest.fixture(scope="module")
 def scenario():
-    return scenario_from_dict(small_dict())
+    return scenario_from_dict(small_queue())
 
 
 @pytest.fixture(scope="module")

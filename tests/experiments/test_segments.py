@@ -7,8 +7,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import small_dict
-from helpers import compiled
+from helpers import compiled, small_queue
 
 from sim import api
 from sim.engine import simulate
@@ -23,7 +22,7 @@ EXACT = ["offered", "handled", "service_level", "asa_s", "abandon_rate", "aht_s"
 
 def test_two_windows_of_one_run_combine_to_the_whole():
     """KPIs of [0, 1 d) and [1 d, end) of one simulation combine to the KPIs of the whole."""
-    data = small_dict(days=2.0)
+    data = small_queue(days=2.0)
     data["sites"][0]["groups"][0]["wage_per_hour"] = 12.0
     model = compiled(data)
     log = simulate(model, 6, 0)
@@ -41,7 +40,7 @@ def test_two_windows_of_one_run_combine_to_the_whole():
 
 def test_plan_tiles_the_horizon():
     """Segments overlap by the given days and measure consecutive, non-overlapping windows."""
-    model = compiled(small_dict(days=10.0, warmup_hours=2.0))
+    model = compiled(small_queue(days=10.0, warmup_hours=2.0))
     plan = plan_segments(model, segment_days=4, overlap_days=1)
     assert [(s.start_day, s.days) for s in plan] == [(0, 5), (3, 6), (7, 3)]
     assert [s.warmup_hours for s in plan] == [2.0, 24.0, 24.0]
@@ -54,7 +53,7 @@ def test_plan_tiles_the_horizon():
 @pytest.mark.slow
 def test_segmented_run_agrees_with_one_long_run():
     """In segments of 1 day, the key KPIs agree with an unsegmented run within their CIs."""
-    sc = scenario_from_dict(small_dict(days=3.0))
+    sc = scenario_from_dict(small_queue(days=3.0))
     plain = api.run(sc, replications=6, seed=2)
     seg = api.run(sc, replications=6, seed=2, segment_days=1)
     assert seg.extra["segments"] == {"segment_days": 1, "overlap_days": 1}

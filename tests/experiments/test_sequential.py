@@ -6,7 +6,7 @@ import json
 import math
 
 import pytest
-from conftest import small_dict
+from helpers import small_queue
 from typer.testing import CliRunner
 
 from sim import api
@@ -41,7 +41,7 @@ def test_stage_sizes_are_bounded():
 
 def test_stops_when_reached_and_ci_meets_target():
     """The run stops with the reported half-width at most the target, which its CI confirms."""
-    sc = scenario_from_dict(small_dict())
+    sc = scenario_from_dict(small_queue())
     res = api.run(sc, 3, 5, precision=parse_precision("0.02"), max_replications=40)
     stop = res.extra["stopping"]
     assert stop["reached"] and stop["half_width"] <= 0.02

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 import yaml
-from conftest import small_dict
+from helpers import small_queue
 from typer.testing import CliRunner
 
 from sim import api
@@ -40,7 +40,7 @@ def test_bad_grid_is_a_clear_error(data, message):
 
 def test_sweep_point_equals_plain_run():
     """A point is exactly the run of its overridden scenario (same seed, same customers)."""
-    base = scenario_from_dict(small_dict())
+    base = scenario_from_dict(small_queue())
     grid = grid_from_dict({HEADCOUNT: [16, "+2"]})
     result = run_sweep(base, grid, replications=2, seed=8)
     plain = api.run(base, replications=2, seed=8, overrides=[f"{HEADCOUNT}=+2"])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import small_dict
-from helpers import compiled
+from helpers import compiled, small_queue
 
 from sim.engine import simulate
 from sim.kpis.compute import compute_kpis
@@ -15,7 +14,7 @@ WARMUP_H = 1.25  # ends inside a 30-minute interval on purpose
 
 @pytest.fixture(scope="module")
 def run():
-    model = compiled(small_dict(warmup_hours=WARMUP_H, channel="chat", patience_s=None))
+    model = compiled(small_queue(warmup_hours=WARMUP_H, channel="chat", patience_s=None))
     log = simulate(model, 3, 0)
     return model, log, compute_kpis(log, model)
 
