@@ -34,6 +34,15 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
         for key in ("id", "model", "inputs", "expected"):
             if not isinstance(case, dict) or key not in case:
                 raise ScenarioError(f"{path}: cases[{i}] has no {key!r}")
+        tolerance = case.get("tolerance", {})
+        bad = not isinstance(tolerance, dict) or any(
+            k != "note" and (not isinstance(v, int | float) or v < 0) for k, v in tolerance.items()
+        )
+        if bad:
+            raise ScenarioError(
+                f'{path}: cases[{i}].tolerance must map "rel" / "abs_agents" to non-negative '
+                f"numbers (got {tolerance!r})"
+            )
     return cases
 
 

@@ -71,3 +71,11 @@ def test_verify_bad_file_exit_2(tmp_path):
     path.write_text('{"cases": [{"id": 1}]}')
     result = runner.invoke(app, ["verify", str(path)])
     assert result.exit_code == 2 and "has no 'model'" in result.stderr
+
+
+def test_verify_bad_tolerance_exit_2(tmp_path):
+    """A malformed or negative tolerance is a user error naming the case."""
+    for tolerance in ("abc", {"rel": "abc"}, {"rel": -1}):
+        bad = dict(ERLANG_B, tolerance=tolerance)
+        result = runner.invoke(app, ["verify", _cases(tmp_path, [bad])])
+        assert result.exit_code == 2 and "cases[0].tolerance" in result.stderr
