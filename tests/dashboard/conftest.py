@@ -10,7 +10,10 @@ import os
 import shutil
 
 import pytest
+from dash import Dash
 
+from dashboard.app import create_app
+from dashboard.state import AppState, app_state
 from sim import api
 from sim.results import RunResult
 
@@ -56,3 +59,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def small_result() -> RunResult:
     """The default scenario with two replications (about a second; shared, read-only)."""
     return api.run(replications=2)
+
+
+@pytest.fixture(scope="module")
+def app(small_result: RunResult, tmp_path_factory: pytest.TempPathFactory) -> Dash:
+    """The dashboard on a shared small result, with a fresh run store per test module."""
+    return create_app(result=small_result, store=tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="module")
+def state(app: Dash) -> AppState:
+    """The server-side state of that app (callbacks called as plain functions use it)."""
+    return app_state(app.server)

@@ -12,31 +12,19 @@ import pytest
 from dash import Dash
 
 from dashboard import lab
-from dashboard.app import create_app
 from dashboard.compare_data import comparison_record, parse_factors, run_cost_sweep
 from dashboard.figures_compare import cost_sl_figure, difference_figure
 from dashboard.figures_lab import erlang_figure, pooling_figure, variability_figure
 from dashboard.figures_staffing import staffing_figure
 from dashboard.staffing_data import site_series, staffing_view
-from dashboard.state import AppState, app_state
+from dashboard.state import AppState
 from sim import api
 from sim.analytic import erlang_a_metrics, erlang_c_metrics
 from sim.errors import ScenarioError
-from sim.results import RunResult
 from sim.scenario import BUNDLED_DIR, load_scenario
 
 TEACHING = Path(BUNDLED_DIR) / "teaching_mmc.yaml"
 BASE = lab.LabParams(rate_per_h=120, aht_min=4, agents=10, patience_min=0, concurrency=1)
-
-
-@pytest.fixture(scope="module")
-def app(small_result: RunResult, tmp_path_factory: pytest.TempPathFactory) -> Dash:
-    return create_app(result=small_result, store=tmp_path_factory.mktemp("store"))
-
-
-@pytest.fixture(scope="module")
-def state(app: Dash) -> AppState:
-    return app_state(app.server)
 
 
 def page(name: str) -> ModuleType:

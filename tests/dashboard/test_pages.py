@@ -16,13 +16,12 @@ from dash import Dash, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import figures_results as fr
-from dashboard.app import create_app
 from dashboard.journeys import BOT, QUEUE, RESOLVED, journey_flows
 from dashboard.results_data import RESULT_CARDS, kpi_parquet, kpi_table, result_cards
 from dashboard.scenario_forms import all_fields, apply_edits, set_path
 from dashboard.session import add_run, current_token, edited_scenario, run_entry
 from dashboard.staffing_data import site_series, staffing_view, totals
-from dashboard.state import STARTUP_TOKEN, AppState, SessionRun, app_state
+from dashboard.state import STARTUP_TOKEN, AppState, SessionRun
 from dashboard.stored_runs import list_runs, load_run, save_run
 from sim import api
 from sim.errors import ScenarioError
@@ -30,16 +29,6 @@ from sim.results import RunResult
 from sim.scenario import BUNDLED_DIR, load_scenario
 
 SCENARIOS = Path(BUNDLED_DIR)
-
-
-@pytest.fixture(scope="module")
-def app(small_result: RunResult, tmp_path_factory: pytest.TempPathFactory) -> Dash:
-    return create_app(result=small_result, store=tmp_path_factory.mktemp("store"))
-
-
-@pytest.fixture(scope="module")
-def state(app: Dash) -> AppState:
-    return app_state(app.server)
 
 
 def page(name: str) -> ModuleType:
