@@ -69,8 +69,10 @@ def _minus_off_phone(windows: Windows, activities, stagger: float) -> Windows:
     out: Windows = []
     for start, end in windows:
         cuts = sorted(
-            (start + act.after_start_h * 3600 + stagger * act.stagger_min * 60,
-             act.duration_min * 60)  # fmt: skip
+            (
+                start + act.after_start_h * 3600 + stagger * act.stagger_min * 60,
+                act.duration_min * 60,
+            )  # fmt: skip
             for act in activities
         )
         cursor = start

@@ -344,7 +344,7 @@ def _check_references(sc: Scenario, problems: list[str]) -> None:
         if c.bot and c.bot.retry and c.bot.retry.as_type and c.bot.retry.as_type not in types:
             problems.append(f"demand[{i}].bot.retry.as_type: unknown contact type "
                             f"{c.bot.retry.as_type!r}; use one of {sorted(types)}")  # fmt: skip
-        for name in (c.repeat.switch if c.repeat else {}):
+        for name in c.repeat.switch if c.repeat else {}:
             if name not in types:
                 problems.append(f"demand[{i}].repeat.switch: unknown contact type {name!r}; "
                                 f"use one of {sorted(types)}")  # fmt: skip
@@ -367,9 +367,10 @@ def _check_references(sc: Scenario, problems: list[str]) -> None:
 
 def _find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
     """A cycle in a small directed graph (as a path that returns to its start), if any."""
+
     def visit(node: str, path: list[str]) -> list[str] | None:
         if node in path:
-            return path[path.index(node):] + [node]
+            return path[path.index(node) :] + [node]
         for nxt in sorted(edges.get(node, ())):
             found = visit(nxt, [*path, node])
             if found:
