@@ -18,7 +18,9 @@ import diskcache
 import flask
 from dash import Dash, DiskcacheManager, dcc, html
 
+from dashboard.shared.jobs import install_shutdown
 from dashboard.shared.served import DashboardData, attach
+from dashboard.shared.session import new_session_id
 from dashboard.shared.shell import shell
 from dashboard.shared.state import SessionRun, attach_state, new_state
 from sim import api
@@ -64,8 +66,15 @@ def create_app(
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     attach(app.server, data)
     attach_state(app.server, state)
-    stores = [dcc.Store(id=name, storage_type="session") for name in SESSION_STORES]
-    app.layout = html.Div([*stores, shell(data)])
+    install_shutdown(state.jobs)
+
+    def layout() -> html.Div:
+        """Per page load: the session stores and a fresh session id (kept if the tab has one)."""
+        stores = [dcc.Store(id=name, storage_type="session") for name in SESSION_STORES]
+        session_id = dcc.Store(id="session-id", storage_type="session", data=new_session_id())
+        return html.Div([*stores, session_id, shell(data)])
+
+    app.layout = layout
     _register_page_callbacks(app)
     return app
 

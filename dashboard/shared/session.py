@@ -2,7 +2,8 @@
 
 * `session-base`: the scenario the session loaded (bundled or uploaded), as a plain dict;
 * `session-scenario`: that scenario with the form's edits, when they are valid;
-* `session-runs`: the session's runs (tokens of results kept on the server, newest first).
+* `session-runs`: the session's runs (tokens of results kept on the server, newest first);
+* `session-id`: the tab's random id (one running job of each kind per session).
 
 The helpers are pure functions of the stores' data, so callbacks stay small and testable.
 """
@@ -19,6 +20,11 @@ from sim.api import Scenario, ScenarioError
 
 MAX_SESSION_RUNS = 12
 SERVED = "served"
+
+
+def new_session_id() -> str:
+    """An id for a new browser tab (the `session-id` store; the job manager keys jobs by it)."""
+    return secrets.token_urlsafe(12)
 
 
 def base_record(data: dict[str, Any], label: str) -> dict[str, Any]:

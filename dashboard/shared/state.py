@@ -4,7 +4,7 @@ Browser sessions keep their own work in `dcc.Store`s (the edited scenario, the l
 A run's full result is too big for the browser, so it lives in a disk cache on the server under an
 unguessable random token that only the session which made it holds: two sessions never see each
 other's runs. Nothing here is mutated after the app starts except that cache (process-safe, so
-the background workers that simulate can write to it).
+the job workers that simulate can write to it) and the job manager (`dashboard.shared.jobs`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 import diskcache
 import flask
 
+from dashboard.shared.jobs import JobManager
 from sim import api
 from sim.api import Scenario
 from sim.results import RunResult
@@ -50,6 +51,7 @@ class AppState:
     store_root: Path
     work_dir: Path
     bundled: dict[str, Path] = field(default_factory=dict)
+    jobs: JobManager = field(default_factory=JobManager)
 
     @property
     def scenario(self) -> Scenario:
@@ -57,15 +59,12 @@ class AppState:
         return self.startup.result.model.scenario
 
     def cache(self) -> diskcache.Cache:
-        """The results cache (a new handle per call: safe in forked background workers)."""
-        return diskcache.Cache(str(self.work_dir / "results"), size_limit=CACHE_LIMIT_BYTES)
+        """The results cache (a new handle per call, as diskcache recommends across processes)."""
+        return results_cache(self.work_dir)
 
     def put(self, run: SessionRun) -> str:
         """Keep a session's run on the server; returns the token the session holds."""
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        with self.cache() as cache:
-            cache.set(token, run, expire=RESULT_TTL_S)
-        return token
+        return put_run(self.work_dir, run)
 
     def get(self, token: str | None) -> SessionRun | None:
         """The run behind a session's token (the served run for 'startup'); None if gone."""
@@ -76,6 +75,19 @@ class AppState:
         with self.cache() as cache:
             run = cache.get(token)
         return run if isinstance(run, SessionRun) else None
+
+
+def results_cache(work_dir: Path) -> diskcache.Cache:
+    """The results cache under an app's work folder (job workers open it by path)."""
+    return diskcache.Cache(str(work_dir / "results"), size_limit=CACHE_LIMIT_BYTES)
+
+
+def put_run(work_dir: Path, run: SessionRun) -> str:
+    """Keep `run` in the results cache under a new unguessable token; returns the token."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with results_cache(work_dir) as cache:
+        cache.set(token, run, expire=RESULT_TTL_S)
+    return token
 
 
 def new_state(startup: SessionRun, store_root: Path) -> AppState:

@@ -1,13 +1,15 @@
 """Run page: simulate the session's scenario N times in the background, with progress and cancel.
 
-The simulation runs as a Dash background callback (`DiskcacheManager`: a separate process), so
-the browser stays responsive; the finished result goes to the server's results cache under a new
-token that only this session holds. Saving to the run store is an explicit, separate step.
+Run submits a job to the app's job manager (`dashboard.shared.jobs`: spawned worker processes)
+and stores its id in the page; a `dcc.Interval` polls it while it is active, so the page shows
+progress, then the result, a failure (e.g. a worker that died) or the cancellation, and the Run
+button comes back. The result goes to the server's results cache under a new token only this
+session holds. Saving to the run store is an explicit, separate step.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +17,10 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
+from dashboard.pages.run.job import run_job, simulate_run
 from dashboard.shared.cards import RESULT_CARDS, build_cards, cards_row
-from dashboard.shared.session import add_run, current_token, edited_scenario, run_entry
+from dashboard.shared.jobs import JobRefused
+from dashboard.shared.session import add_run, current_token, edited_scenario
 from dashboard.shared.state import AppState, SessionRun, app_state
 from dashboard.shared.stored_runs import save_run
 from sim import api
@@ -46,56 +50,96 @@ def simulate(
     seed: Any,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[str, SessionRun, int]:
-    """Run the session's scenario and keep the result on the server: (token, run, seed)."""
+    """Run the session's scenario here (not in a worker) and keep it: (token, run, seed)."""
     reps, seed_ = check_inputs(replications, seed)
     scenario, label = edited_scenario(scenario_store, state)
-    result = api.run(scenario, replications=reps, seed=seed_, progress=progress, keep_logs=True)
-    run = SessionRun(
-        dataclasses.replace(result, logs={}), label, api.journey_flows(result.logs, result.model)
-    )
-    return state.put(run), run, seed_
+    token, run, _entry = simulate_run(progress, str(state.work_dir), scenario, label, reps, seed_)
+    return token, run, seed_
 
 
-def make_job(state: AppState) -> Callable[..., tuple[Any, Any]]:
-    """The background job for this app (a closure: it runs in a forked worker process)."""
+def box(text: Any, kind: str, id_: str) -> html.Div:
+    return html.Div(text, className=f"{kind}-box", id=id_)
 
-    def job(
-        set_progress: Callable[[tuple[int, int, str]], None],
-        n_clicks: int | None,
-        scenario_store: dict[str, Any] | None,
-        replications: Any,
-        seed: Any,
-        runs: dict[str, Any] | None,
-    ) -> tuple[Any, Any]:
-        if not n_clicks:
-            raise PreventUpdate
-        total = replications if isinstance(replications, int) else 1
-        set_progress((0, max(total, 1), "starting…"))
 
-        def tick(done: int, n: int) -> None:
-            set_progress((done, n, f"{done} of {n} replications done"))
+def start(
+    n_clicks: int | None,
+    scenario_store: dict[str, Any] | None,
+    replications: Any,
+    seed: Any,
+    session_id: str | None,
+    state: AppState | None = None,
+) -> tuple[Any, Any]:
+    """On a click, submit the run (job id into the page's store) or say why it cannot start."""
+    if not n_clicks:
+        raise PreventUpdate
+    state = state or app_state()
+    try:
+        reps, seed_ = check_inputs(replications, seed)
+        scenario, label = edited_scenario(scenario_store, state)
+        owner = session_id or secrets.token_urlsafe(8)
+        args = (str(state.work_dir), scenario, label, reps, seed_)
+        job_id = state.jobs.submit(owner, "run", run_job, *args)
+    except (ScenarioError, JobRefused) as exc:
+        return dash.no_update, box(f"Not started: {exc}", "error", "run-error")
+    return {"id": job_id}, box("Starting the run…", "info", "run-starting")
 
-        try:
-            token, run, seed_ = simulate(state, scenario_store, replications, seed, tick)
-        except ScenarioError as exc:
-            set_progress((0, 1, "stopped"))
-            return dash.no_update, html.Div(str(exc), className="error-box", id="run-error")
-        except Exception as exc:  # noqa: BLE001 - shown as a message, never as a traceback
-            message = f"the run failed ({type(exc).__name__}): {exc}"
-            return dash.no_update, html.Div(message, className="error-box", id="run-error")
-        result = run.result
-        done = html.Div(
-            [
-                f"Finished: {result.replications} replications of {run.label} in "
-                f"{result.wall_time_s:.1f} s. ",
-                dcc.Link("See the results", href="/results"),
-            ],
-            className="ok-box",
-            id="run-done",
+
+def sync(
+    job_store: dict[str, Any] | None,
+    _ticks: Any,
+    runs: dict[str, Any] | None,
+    state: AppState | None = None,
+) -> tuple[Any, ...]:
+    """The page's view of its job: progress, buttons, polling, status and the session's runs.
+
+    Returns (progress value, progress max, progress text, Run disabled, Cancel disabled,
+    polling disabled, status, session runs).
+    """
+    state = state or app_state()
+    job = state.jobs.status((job_store or {}).get("id"))
+    if job is None:
+        return "0", "1", "", False, True, True, dash.no_update, dash.no_update
+    total = max(job.total, 1)
+    if job.active:
+        if job.state == "queued":
+            text = "queued: waiting for a free worker"
+        elif job.done:
+            text = f"{job.done} of {job.total} replications done"
+        else:
+            text = "starting…"
+        return str(job.done), str(total), text, True, False, False, dash.no_update, dash.no_update
+    idle = (str(job.done), str(total))
+    if job.state == "cancelled":
+        status = box("Run cancelled.", "error", "run-cancelled")
+        return *idle, "stopped", False, True, True, status, dash.no_update
+    if job.state == "failed":
+        status = box(
+            f"The run failed: {job.message}. Press Run to try again.", "error", "run-error"
         )
-        return add_run(runs, run_entry(token, run, seed_)), done
+        return *idle, "stopped", False, True, True, status, dash.no_update
+    entry = job.value
+    known = {r.get("token") for r in (runs or {}).get("runs", [])}
+    new_runs = dash.no_update if entry["token"] in known else add_run(runs, entry)
+    done = box(
+        [
+            f"Finished: {entry['replications']} replications of {entry['label']} in "
+            f"{entry['wall_time_s']:.1f} s. ",
+            dcc.Link("See the results", href="/results"),
+        ],
+        "ok",
+        "run-done",
+    )
+    finished = (str(total), str(total), f"{total} of {total} replications done")
+    return *finished, False, True, True, done, new_runs
 
-    return job
+
+def cancel(n_clicks: int | None, job_store: dict[str, Any] | None, state: AppState | None = None):
+    """Stop the page's job (its worker is killed); the status says so."""
+    if not n_clicks:
+        raise PreventUpdate
+    state = state or app_state()
+    state.jobs.cancel((job_store or {}).get("id"))
+    return box("Run cancelled.", "error", "run-cancelled")
 
 
 def current_cards(runs: dict[str, Any] | None, _page: Any = None, state: AppState | None = None):
@@ -178,10 +222,12 @@ def layout(**_query: str) -> html.Div:
                         className="progress-row",
                     ),
                     html.Div(id="run-status", role="status"),
+                    dcc.Store(id="run-job", storage_type="session"),
+                    dcc.Interval(id="run-poll", interval=PROGRESS_INTERVAL_MS, disabled=True),
                     html.P(
-                        "Replications run one after another in a background process; the page "
-                        "stays usable, and Cancel stops the run. Edit the scenario on the "
-                        "Scenario page.",
+                        "The run starts when you press Run and goes on in a worker process; the "
+                        "page stays usable (you may leave it and come back), and Cancel stops "
+                        "the run. Edit the scenario on the Scenario page.",
                         className="panel-note",
                     ),
                 ],
@@ -207,34 +253,36 @@ def layout(**_query: str) -> html.Div:
 
 
 def register_callbacks(app: Dash) -> None:
-    state = app_state(app.server)
     app.callback(
-        Output("session-runs", "data", allow_duplicate=True),
+        Output("run-job", "data"),
         Output("run-status", "children"),
         Input("run-start", "n_clicks"),
         State("session-scenario", "data"),
         State("run-replications", "value"),
         State("run-seed", "value"),
-        State("session-runs", "data"),
-        background=True,
-        running=[
-            (Output("run-start", "disabled"), True, False),
-            (Output("run-cancel", "disabled"), False, True),
-        ],
-        cancel=[Input("run-cancel", "n_clicks")],
-        progress=[
-            Output("run-progress", "value"),
-            Output("run-progress", "max"),
-            Output("run-progress-text", "children"),
-        ],
-        interval=PROGRESS_INTERVAL_MS,
+        State("session-id", "data"),
         prevent_initial_call=True,
-    )(make_job(state))
+    )(start)
+    app.callback(
+        Output("run-progress", "value"),
+        Output("run-progress", "max"),
+        Output("run-progress-text", "children"),
+        Output("run-start", "disabled"),
+        Output("run-cancel", "disabled"),
+        Output("run-poll", "disabled"),
+        Output("run-status", "children", allow_duplicate=True),
+        Output("session-runs", "data", allow_duplicate=True),
+        Input("run-job", "data"),
+        Input("run-poll", "n_intervals"),
+        State("session-runs", "data"),
+        prevent_initial_call="initial_duplicate",
+    )(sync)
     app.callback(
         Output("run-status", "children", allow_duplicate=True),
         Input("run-cancel", "n_clicks"),
+        State("run-job", "data"),
         prevent_initial_call=True,
-    )(lambda n: html.Div("Run cancelled.", className="error-box", id="run-cancelled"))
+    )(cancel)
     app.callback(
         Output("run-kpis", "children"),
         Output("run-current", "children"),
