@@ -2,7 +2,8 @@
 
 The served run is shared and read-only; everything a user loads, edits or simulates lives in
 their browser session's stores, with results on the server under tokens only that session holds
-(`dashboard.shared.state`). Simulations are background callbacks on a `DiskcacheManager`. Served by
+(`dashboard.shared.state`). Simulations are jobs on the app's supervised pool of spawned workers
+(`dashboard.shared.jobs`), started only by a click and polled by the page. Served by
 `ccsim dashboard [SCENARIO]` (waitress with `--production`), or by any WSGI server through the
 `create_server` factory (`gunicorn "dashboard.app:create_server()"`).
 """
@@ -14,9 +15,8 @@ import sys
 from pathlib import Path
 
 import dash
-import diskcache
 import flask
-from dash import Dash, DiskcacheManager, dcc, html
+from dash import Dash, dcc, html
 
 from dashboard.shared.jobs import install_shutdown
 from dashboard.shared.served import DashboardData, attach
@@ -54,14 +54,12 @@ def create_app(
         SessionRun(result, f"{data.scenario_name} (served run)", journey),
         Path(store) if store is not None else api.default_store(),
     )
-    manager = DiskcacheManager(diskcache.Cache(str(state.work_dir / "jobs")))
     app = Dash(
         "dashboard",  # the package: pages are then imported as dashboard.pages.<name>
         use_pages=True,
         pages_folder=str(PAGES_DIR),
         assets_folder=str(ASSETS_DIR),
         title=f"ccsim · {data.scenario_name}",
-        background_callback_manager=manager,
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     attach(app.server, data)

@@ -8,7 +8,6 @@ for one month (the fair yardstick for the single observed month).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -18,62 +17,15 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
+from dashboard.pages.calibration.validation import BANK_LOG, METRICS, validation_job
+from dashboard.pages.calibration.validation import validation_record as validation_record
+from dashboard.shared.job_controls import JobControls, job_parts, register_job
 from dashboard.shared.plotting import band, placeholder, style
-from sim import api
+from sim.api import ScenarioError
 
 dash.register_page(
     __name__, path="/calibration", name="Calibration", title="Calibration · ccsim", order=8
 )
-
-BANK_LOG = api.BUNDLED_DIR / "data" / "anonymous_bank_february_1999.tsv"
-METRICS = {  # metric: (axis title, tick format, name in the chart title)
-    "abandon_rate": ("Abandonment (% of calls that waited)", ".0%", "abandonment"),
-    "asa_s": ("Average speed of answer (s)", "", "average speed of answer"),
-    "offered": ("Calls offered per day in the hour", ",.0f", "calls offered"),
-    "service_level": ("Service level (% within threshold)", ".0%", "service level"),
-    "occupancy": ("Agent occupancy (%)", ".0%", "agent occupancy"),
-}
-
-
-def _num(x: Any) -> float | None:
-    x = float(x)
-    return None if math.isnan(x) else x
-
-
-def validation_record(replications: int, seed: int = 1, progress: Callable | None = None) -> dict:
-    """Calibrate the bank log, validate by simulation; a JSON-ready record of the comparison."""
-    log, cal, v = api.calibrate_log(
-        BANK_LOG, "anonymous-bank", "bank_1999", None, replications, seed, progress
-    )
-    rows = [
-        {
-            "metric": m,
-            "hour": str(h),
-            **{
-                k: _num(r[k])
-                for k in ("observed", "sim_mean", "ci_low", "ci_high", "pi_low", "pi_high")
-            },
-        }
-        for (m, h), r in v.table.iterrows()
-        if m in METRICS
-    ]
-    checks = {
-        m: {k: (bool(x) if isinstance(x, bool) else _num(x)) for k, x in c.items()}
-        for m, c in v.checks.items()
-        if m in ("abandon_rate", "asa_s")
-    }
-    hourly = v.checks["hourly_abandonment"]
-    return {
-        "replications": replications,
-        "timezone": cal.scenario.horizon.timezone,
-        "days": log.days,
-        "rows": rows,
-        "checks": checks,
-        "hourly": {
-            "hours_scored": int(hourly["hours_scored"]),
-            "inside_pi_share": _num(hourly["inside_pi_share"]),
-        },
-    }
 
 
 def validation_figure(record: dict[str, Any] | None, metric: str) -> go.Figure:
@@ -169,22 +121,25 @@ def summary(record: dict[str, Any] | None) -> Any:
     )
 
 
-def make_job() -> Callable[..., Any]:
-    def job(set_progress: Callable, n_clicks: int | None, replications: Any) -> tuple[Any, Any]:
-        if not n_clicks:
-            raise PreventUpdate
-        if not isinstance(replications, int | float) or not 2 <= replications <= 20:
-            return dash.no_update, html.Div("replications: 2 to 20", className="error-box")
-        set_progress((0, 1, "reading the log and calibrating…"))
-        tick = lambda d, n: set_progress((d, n, f"{d} of {n} simulated months"))  # noqa: E731
-        try:
-            return validation_record(int(replications), 1, tick), None
-        except Exception as exc:  # noqa: BLE001 - a message on the page, never a traceback
-            return dash.no_update, html.Div(
-                f"calibration failed ({type(exc).__name__}): {exc}", className="error-box"
-            )
+def prepare(_state: Any, replications: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    """The validation job for the chosen number of months, or why it cannot start."""
+    ok = isinstance(replications, int | float) and float(replications).is_integer()
+    if not ok or not 2 <= replications <= 20:
+        raise ScenarioError("replications: enter a whole number from 2 to 20")
+    return validation_job, (int(replications),)
 
-    return job
+
+CONTROLS = JobControls(
+    name="cal",
+    start="cal-start",
+    progress="cal-progress",
+    progress_text="cal-progress-text",
+    status="cal-error",
+    data=Output("cal-data", "data"),
+    prepare=prepare,
+    states=(State("cal-reps", "value"),),
+    unit="simulated months",
+)
 
 
 def layout(**_query: str) -> html.Div:
@@ -266,27 +221,14 @@ def layout(**_query: str) -> html.Div:
                 className="panel",
             ),
             dcc.Store(id="cal-data", storage_type="session"),
+            *job_parts("cal"),
         ],
         id="cal-page",
     )
 
 
 def register_callbacks(app: Dash) -> None:
-    app.callback(
-        Output("cal-data", "data"),
-        Output("cal-error", "children"),
-        Input("cal-start", "n_clicks"),
-        State("cal-reps", "value"),
-        background=True,
-        running=[(Output("cal-start", "disabled"), True, False)],
-        progress=[
-            Output("cal-progress", "value"),
-            Output("cal-progress", "max"),
-            Output("cal-progress-text", "children"),
-        ],
-        interval=250,
-        prevent_initial_call=True,
-    )(make_job())
+    register_job(app, CONTROLS)
     app.callback(Output("cal-summary", "children"), Input("cal-data", "data"))(summary)
     app.callback(
         Output("cal-graph", "figure"), Input("cal-data", "data"), Input("cal-metric", "value")

@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sim import api
-from sim.api import Comparison, Scenario, SweepResult
+from sim.api import Comparison, Scenario, ScenarioError, SweepResult
+from sim.results import RunResult
 
 # metric, label, kind (percent, duration, money, count)
 COMPARE_METRICS: tuple[tuple[str, str, str], ...] = (
@@ -138,3 +139,34 @@ def parse_factors(text: str | None) -> list[float]:
     if not 1 <= len(values) <= 8 or any(not 0 < v <= 5 for v in values):
         raise ValueError("headcount factors: give 1 to 8 factors, each above 0 and at most 5")
     return sorted(set(values))
+
+
+Side = tuple[Scenario, RunResult | None, str]  # scenario, its finished run (if any), label
+
+
+def compare_job(
+    progress: Progress | None, a: Side, b: Side, replications: int, seed: int
+) -> dict[str, Any]:
+    """The worker's comparison: two finished runs paired as they are, else both simulated."""
+    (sc_a, res_a, label_a), (sc_b, res_b, label_b) = a, b
+    if res_a is not None and res_b is not None:
+        try:
+            comp = api.compare_runs(res_a, res_b, label_a, label_b)
+        except ValueError as exc:
+            raise ScenarioError(f"these two runs cannot be paired: {exc}") from None
+    else:
+        comp = api.compare(sc_a, sc_b, replications=replications, seed=seed, progress=progress)
+        comp.label_a, comp.label_b = label_a, label_b
+    return comparison_record(comp)
+
+
+def sweep_job(
+    progress: Progress | None,
+    sources: Sequence[tuple[str, Scenario]],
+    factors: Sequence[float],
+    replications: int,
+    seed: int,
+    days: float | None,
+) -> dict[str, Any]:
+    """The worker's sweep (see `run_cost_sweep`)."""
+    return run_cost_sweep(sources, factors, replications, seed, days, progress)

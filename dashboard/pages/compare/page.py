@@ -15,10 +15,11 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard.pages.compare.experiments import comparison_record, parse_factors, run_cost_sweep
+from dashboard.pages.compare.experiments import compare_job, parse_factors, sweep_job
 from dashboard.pages.compare.figures import AXES, cost_sl_figure, difference_figure
 from dashboard.shared.cards import fmt_kind
 from dashboard.shared.format import duration_unit, fmt_duration
+from dashboard.shared.job_controls import JobControls, job_parts, register_job
 from dashboard.shared.plotting import placeholder
 from dashboard.shared.session import edited_scenario, run_options
 from dashboard.shared.state import AppState, SessionRun, app_state
@@ -62,25 +63,29 @@ def resolve(
     raise ScenarioError("pick a scenario or run on both sides (a run may have expired: rerun it)")
 
 
-def compare(
+def prepare_compare(
     state: AppState, a: str | None, b: str | None, replications: Any, seed: Any,
-    store: dict[str, Any] | None, progress: Callable[[int, int], None] | None = None,
-) -> dict[str, Any]:  # fmt: skip
-    """The comparison record of B against A (two runs are paired as they are)."""
+    store: dict[str, Any] | None,
+) -> tuple[Callable[..., Any], tuple[Any, ...]]:  # fmt: skip
+    """The comparison job of B against A (two runs are paired as they are), or why not."""
     sc_a, run_a, label_a = resolve(a, store, state)
     sc_b, run_b, label_b = resolve(b, store, state)
     if label_a == label_b:
         label_a, label_b = f"A ({label_a})", f"B ({label_b})"
     if run_a is not None and run_b is not None:
-        try:
-            comp = api.compare_runs(run_a.result, run_b.result, label_a, label_b)
-        except ValueError as exc:
-            raise ScenarioError(f"these two runs cannot be paired: {exc}") from None
-    else:
-        reps, seed_ = _whole(replications, 2, 30, "replications"), _whole(seed, 0, None, "seed")
-        comp = api.compare(sc_a, sc_b, replications=reps, seed=seed_, progress=progress)
-        comp.label_a, comp.label_b = label_a, label_b
-    return comparison_record(comp)
+        sides = ((sc_a, run_a.result, label_a), (sc_b, run_b.result, label_b))
+        return compare_job, (*sides, 0, 0)
+    reps, seed_ = _whole(replications, 2, 30, "replications"), _whole(seed, 0, None, "seed")
+    return compare_job, ((sc_a, None, label_a), (sc_b, None, label_b), reps, seed_)
+
+
+def compare(
+    state: AppState, a: str | None, b: str | None, replications: Any, seed: Any,
+    store: dict[str, Any] | None, progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The comparison record of B against A, computed here (what the job computes)."""
+    fn, args = prepare_compare(state, a, b, replications, seed, store)
+    return fn(progress, *args)
 
 
 def _whole(value: Any, lo: int, hi: int | None, name: str) -> int:
@@ -91,12 +96,11 @@ def _whole(value: Any, lo: int, hi: int | None, name: str) -> int:
     return int(value)
 
 
-def sweep(
+def prepare_sweep(
     state: AppState, sources: list[str] | None, factors: str | None, replications: Any,
     seed: Any, days: Any, store: dict[str, Any] | None,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, Any]:  # fmt: skip
-    """Cost vs service level across headcount factors, one curve per chosen scenario."""
+) -> tuple[Callable[..., Any], tuple[Any, ...]]:  # fmt: skip
+    """The cost vs service-level sweep job (one curve per chosen scenario), or why not."""
     if not sources:
         raise ScenarioError("tick at least one scenario to sweep")
     try:
@@ -105,32 +109,7 @@ def sweep(
         raise ScenarioError(str(exc)) from None
     picked = [resolve(s, store, state) for s in sources[:4]]
     reps, seed_ = _whole(replications, 2, 20, "replications"), _whole(seed, 0, None, "seed")
-    return run_cost_sweep([(label, sc) for sc, _, label in picked], values, reps, seed_,
-                          days or None, progress)  # fmt: skip
-
-
-def _job(state: AppState, work: Callable[..., dict[str, Any]]) -> Callable[..., Any]:
-    """A background job running `work`, reporting progress; errors become a message."""
-
-    def job(set_progress: Callable[[tuple[int, int, str]], None], n_clicks: int | None,
-            *args: Any) -> tuple[Any, Any]:  # fmt: skip
-        if not n_clicks:
-            raise PreventUpdate
-        set_progress((0, 1, "starting…"))
-
-        def tick(done: int, total: int) -> None:
-            set_progress((done, total, f"{done} of {total} replications done"))
-
-        try:
-            return work(state, *args, progress=tick), None
-        except ScenarioError as exc:
-            set_progress((0, 1, "stopped"))
-            return dash.no_update, html.Div(str(exc), className="error-box")
-        except Exception as exc:  # noqa: BLE001 - a message on the page, never a traceback
-            return dash.no_update, html.Div(f"failed ({type(exc).__name__}): {exc}",
-                                            className="error-box")  # fmt: skip
-
-    return job
+    return sweep_job, ([(label, sc) for sc, _, label in picked], values, reps, seed_, days or None)
 
 
 def _fmt(row: dict[str, Any], key: str) -> str:
@@ -251,6 +230,8 @@ def layout(**_query: str) -> html.Div:
         ], className="panel"),
         dcc.Store(id="cmp-data", storage_type="session"),
         dcc.Store(id="cmp-sweep-data", storage_type="session"),
+        *job_parts("cmp"),
+        *job_parts("cmp-sweep"),
     ], id="cmp-page")  # fmt: skip
 
 
@@ -263,35 +244,33 @@ def _options(runs: dict[str, Any] | None, _page: Any = None, state: AppState | N
     return options, a, options, b
 
 
+CONTROLS = (
+    JobControls(
+        name="cmp", start="cmp-start", cancel="cmp-cancel", progress="cmp-progress",
+        progress_text="cmp-progress-text", status="cmp-error", data=Output("cmp-data", "data"),
+        prepare=prepare_compare,
+        states=(State("cmp-a", "value"), State("cmp-b", "value"), State("cmp-reps", "value"),
+                State("cmp-seed", "value"), State("session-scenario", "data")),
+    ),
+    JobControls(
+        name="cmp-sweep", start="cmp-sweep-start", cancel="cmp-sweep-cancel",
+        progress="cmp-sweep-progress", progress_text="cmp-sweep-progress-text",
+        status="cmp-sweep-error", data=Output("cmp-sweep-data", "data"), prepare=prepare_sweep,
+        states=(State("cmp-sweep-sources", "value"), State("cmp-factors", "value"),
+                State("cmp-sweep-reps", "value"), State("cmp-seed", "value"),
+                State("cmp-days", "value"), State("session-scenario", "data")),
+    ),
+)  # fmt: skip
+
+
 def register_callbacks(app: Dash) -> None:
-    state = app_state(app.server)
     app.callback(
         Output("cmp-a", "options"), Output("cmp-a", "value"),
         Output("cmp-b", "options"), Output("cmp-b", "value"),
         Input("session-runs", "data"), Input("cmp-page", "id"),
     )(_options)  # fmt: skip
-    for prefix, work, states in (
-        ("cmp", compare, [State("cmp-a", "value"), State("cmp-b", "value"),
-                          State("cmp-reps", "value"), State("cmp-seed", "value")]),
-        ("cmp-sweep", sweep, [State("cmp-sweep-sources", "value"), State("cmp-factors", "value"),
-                              State("cmp-sweep-reps", "value"), State("cmp-seed", "value"),
-                              State("cmp-days", "value")]),
-    ):  # fmt: skip
-        app.callback(
-            Output(f"{prefix}-data", "data"),
-            Output(f"{prefix}-error", "children"),
-            Input(f"{prefix}-start", "n_clicks"),
-            *states,
-            State("session-scenario", "data"),
-            background=True,
-            running=[(Output(f"{prefix}-start", "disabled"), True, False),
-                     (Output(f"{prefix}-cancel", "disabled"), False, True)],
-            cancel=[Input(f"{prefix}-cancel", "n_clicks")],
-            progress=[Output(f"{prefix}-progress", "value"), Output(f"{prefix}-progress", "max"),
-                      Output(f"{prefix}-progress-text", "children")],
-            interval=200,
-            prevent_initial_call=True,
-        )(_job(state, work))  # fmt: skip
+    for controls in CONTROLS:
+        register_job(app, controls)
     app.callback(
         Output("cmp-verdict", "children"), Output("cmp-table", "children"),
         Output("cmp-graph", "figure"), Input("cmp-data", "data"),

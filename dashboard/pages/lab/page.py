@@ -20,7 +20,8 @@ from dashboard.pages.lab.figures import (
     pooling_figure,
     variability_figure,
 )
-from dashboard.pages.lab.queue import THRESHOLD_S, LabParams, simulate_lab
+from dashboard.pages.lab.queue import THRESHOLD_S, LabParams, lab_job
+from dashboard.shared.job_controls import JobControls, job_parts, register_job
 
 dash.register_page(
     __name__, path="/lab", name="Queueing lab", title="Queueing lab · ccsim", order=6
@@ -83,23 +84,23 @@ def draw(
     return erlang_figure(p, match), pooling_figure(p, match), variability_figure(p, match), status
 
 
-def make_job() -> Callable[..., Any]:
-    def job(
-        set_progress: Callable,
-        n_clicks: int | None,
-        rate: Any,
-        aht: Any,
-        agents: Any,
-        patience: Any,
-        conc: Any,
-    ) -> dict[str, Any]:
-        if not n_clicks:
-            raise PreventUpdate
-        p = params(rate, aht, agents, patience, conc)
-        set_progress((0, 1, "starting…"))
-        return simulate_lab(p, 5, 1, lambda d, n: set_progress((d, n, f"{d} of {n} queues")))
+def prepare(_state: Any, *values: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    """The lab's simulation job for the sliders' values."""
+    return lab_job, (params(*values),)
 
-    return job
+
+CONTROLS = JobControls(
+    name="lab",
+    start="lab-sim",
+    cancel="lab-cancel",
+    progress="lab-progress",
+    progress_text="lab-progress-text",
+    status="lab-sim-status",
+    data=Output("lab-sim-data", "data"),
+    prepare=prepare,
+    states=tuple(State(id_, "value") for id_, *_ in SLIDERS),
+    unit="queues",
+)
 
 
 def _explained(graph_id: str, notes: list[str]) -> html.Div:
@@ -146,6 +147,7 @@ def layout(**_query: str) -> html.Div:
                         ],
                         className="toolbar-inline progress-row",
                     ),
+                    html.Div(id="lab-sim-status", role="status"),
                     html.P(id="lab-status", className="panel-note"),
                 ],
                 className="panel",
@@ -172,6 +174,7 @@ def layout(**_query: str) -> html.Div:
                 className="panel",
             ),
             dcc.Store(id="lab-sim-data", storage_type="session"),
+            *job_parts("lab"),
         ],
         id="lab-page",
     )
@@ -187,21 +190,4 @@ def register_callbacks(app: Dash) -> None:
         *inputs,
         Input("lab-sim-data", "data"),
     )(draw)
-    app.callback(
-        Output("lab-sim-data", "data"),
-        Input("lab-sim", "n_clicks"),
-        *[State(id_, "value") for id_, *_ in SLIDERS],
-        background=True,
-        running=[
-            (Output("lab-sim", "disabled"), True, False),
-            (Output("lab-cancel", "disabled"), False, True),
-        ],
-        cancel=[Input("lab-cancel", "n_clicks")],
-        progress=[
-            Output("lab-progress", "value"),
-            Output("lab-progress", "max"),
-            Output("lab-progress-text", "children"),
-        ],
-        interval=200,
-        prevent_initial_call=True,
-    )(make_job())
+    register_job(app, CONTROLS)

@@ -215,3 +215,8 @@ def simulate_lab(
         if progress is not None:
             progress(i + 1, len(jobs))
     return out
+
+
+def lab_job(progress: Progress, p: LabParams) -> dict[str, Any]:
+    """The worker's entry point: `simulate_lab` with the page's five replications."""
+    return simulate_lab(p, 5, 1, progress)

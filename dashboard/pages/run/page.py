@@ -9,7 +9,6 @@ session holds. Saving to the run store is an explicit, separate step.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.pages.run.job import run_job, simulate_run
 from dashboard.shared.cards import RESULT_CARDS, build_cards, cards_row
-from dashboard.shared.jobs import JobRefused
+from dashboard.shared.job_controls import JobControls, job_parts, register_job, status_box
 from dashboard.shared.session import add_run, current_token, edited_scenario
 from dashboard.shared.state import AppState, SessionRun, app_state
 from dashboard.shared.stored_runs import save_run
@@ -57,70 +56,20 @@ def simulate(
     return token, run, seed_
 
 
-def box(text: Any, kind: str, id_: str) -> html.Div:
-    return html.Div(text, className=f"{kind}-box", id=id_)
+def prepare(
+    state: AppState, scenario_store: dict[str, Any] | None, replications: Any, seed: Any
+) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    """The run job for the page's inputs, or a ScenarioError saying what to fix."""
+    reps, seed_ = check_inputs(replications, seed)
+    scenario, label = edited_scenario(scenario_store, state)
+    return run_job, (str(state.work_dir), scenario, label, reps, seed_)
 
 
-def start(
-    n_clicks: int | None,
-    scenario_store: dict[str, Any] | None,
-    replications: Any,
-    seed: Any,
-    session_id: str | None,
-    state: AppState | None = None,
-) -> tuple[Any, Any]:
-    """On a click, submit the run (job id into the page's store) or say why it cannot start."""
-    if not n_clicks:
-        raise PreventUpdate
-    state = state or app_state()
-    try:
-        reps, seed_ = check_inputs(replications, seed)
-        scenario, label = edited_scenario(scenario_store, state)
-        owner = session_id or secrets.token_urlsafe(8)
-        args = (str(state.work_dir), scenario, label, reps, seed_)
-        job_id = state.jobs.submit(owner, "run", run_job, *args)
-    except (ScenarioError, JobRefused) as exc:
-        return dash.no_update, box(f"Not started: {exc}", "error", "run-error")
-    return {"id": job_id}, box("Starting the run…", "info", "run-starting")
-
-
-def sync(
-    job_store: dict[str, Any] | None,
-    _ticks: Any,
-    runs: dict[str, Any] | None,
-    state: AppState | None = None,
-) -> tuple[Any, ...]:
-    """The page's view of its job: progress, buttons, polling, status and the session's runs.
-
-    Returns (progress value, progress max, progress text, Run disabled, Cancel disabled,
-    polling disabled, status, session runs).
-    """
-    state = state or app_state()
-    job = state.jobs.status((job_store or {}).get("id"))
-    if job is None:
-        return "0", "1", "", False, True, True, dash.no_update, dash.no_update
-    total = max(job.total, 1)
-    if job.active:
-        if job.state == "queued":
-            text = "queued: waiting for a free worker"
-        elif job.done:
-            text = f"{job.done} of {job.total} replications done"
-        else:
-            text = "starting…"
-        return str(job.done), str(total), text, True, False, False, dash.no_update, dash.no_update
-    idle = (str(job.done), str(total))
-    if job.state == "cancelled":
-        status = box("Run cancelled.", "error", "run-cancelled")
-        return *idle, "stopped", False, True, True, status, dash.no_update
-    if job.state == "failed":
-        status = box(
-            f"The run failed: {job.message}. Press Run to try again.", "error", "run-error"
-        )
-        return *idle, "stopped", False, True, True, status, dash.no_update
-    entry = job.value
+def deliver(entry: dict[str, Any], runs: dict[str, Any] | None) -> tuple[Any, Any]:
+    """The finished run becomes the session's current one (once), with a link to its results."""
     known = {r.get("token") for r in (runs or {}).get("runs", [])}
     new_runs = dash.no_update if entry["token"] in known else add_run(runs, entry)
-    done = box(
+    done = status_box(
         [
             f"Finished: {entry['replications']} replications of {entry['label']} in "
             f"{entry['wall_time_s']:.1f} s. ",
@@ -129,17 +78,25 @@ def sync(
         "ok",
         "run-done",
     )
-    finished = (str(total), str(total), f"{total} of {total} replications done")
-    return *finished, False, True, True, done, new_runs
+    return new_runs, done
 
 
-def cancel(n_clicks: int | None, job_store: dict[str, Any] | None, state: AppState | None = None):
-    """Stop the page's job (its worker is killed); the status says so."""
-    if not n_clicks:
-        raise PreventUpdate
-    state = state or app_state()
-    state.jobs.cancel((job_store or {}).get("id"))
-    return box("Run cancelled.", "error", "run-cancelled")
+CONTROLS = JobControls(
+    name="run",
+    start="run-start",
+    cancel="run-cancel",
+    progress="run-progress",
+    progress_text="run-progress-text",
+    status="run-status",
+    data=Output("session-runs", "data"),
+    prepare=prepare,
+    states=(
+        State("session-scenario", "data"),
+        State("run-replications", "value"),
+        State("run-seed", "value"),
+    ),
+    deliver=deliver,
+)
 
 
 def current_cards(runs: dict[str, Any] | None, _page: Any = None, state: AppState | None = None):
@@ -222,8 +179,7 @@ def layout(**_query: str) -> html.Div:
                         className="progress-row",
                     ),
                     html.Div(id="run-status", role="status"),
-                    dcc.Store(id="run-job", storage_type="session"),
-                    dcc.Interval(id="run-poll", interval=PROGRESS_INTERVAL_MS, disabled=True),
+                    *job_parts("run", PROGRESS_INTERVAL_MS),
                     html.P(
                         "The run starts when you press Run and goes on in a worker process; the "
                         "page stays usable (you may leave it and come back), and Cancel stops "
@@ -253,36 +209,7 @@ def layout(**_query: str) -> html.Div:
 
 
 def register_callbacks(app: Dash) -> None:
-    app.callback(
-        Output("run-job", "data"),
-        Output("run-status", "children"),
-        Input("run-start", "n_clicks"),
-        State("session-scenario", "data"),
-        State("run-replications", "value"),
-        State("run-seed", "value"),
-        State("session-id", "data"),
-        prevent_initial_call=True,
-    )(start)
-    app.callback(
-        Output("run-progress", "value"),
-        Output("run-progress", "max"),
-        Output("run-progress-text", "children"),
-        Output("run-start", "disabled"),
-        Output("run-cancel", "disabled"),
-        Output("run-poll", "disabled"),
-        Output("run-status", "children", allow_duplicate=True),
-        Output("session-runs", "data", allow_duplicate=True),
-        Input("run-job", "data"),
-        Input("run-poll", "n_intervals"),
-        State("session-runs", "data"),
-        prevent_initial_call="initial_duplicate",
-    )(sync)
-    app.callback(
-        Output("run-status", "children", allow_duplicate=True),
-        Input("run-cancel", "n_clicks"),
-        State("run-job", "data"),
-        prevent_initial_call=True,
-    )(cancel)
+    register_job(app, CONTROLS)
     app.callback(
         Output("run-kpis", "children"),
         Output("run-current", "children"),
