@@ -25,7 +25,7 @@ from sim.staffing.needs import SiteNeed
 
 QUEUE_KPIS = ("offered", "bot_resolved", "handled", "abandon_rate", "service_level", "asa_s",
               "aht_s")  # fmt: skip
-JOURNEY_KPIS = ("issues", "fcr", "repeat_rate", "contacts_per_issue", "bot_containment")
+JOURNEY_KPIS = ("fcr", "repeat_rate", "contacts_per_issue", "bot_containment")
 SITE_KPIS = ("handled", "occupancy", "agent_hours", "cost_total", "cost_per_contact",
              "cost_per_resolved_issue", "sla_penalty")  # fmt: skip
 
@@ -99,6 +99,8 @@ def queue_grid(result: RunResult) -> Grid:
         for m in shown:
             if m == "service_level":
                 cells.append(_sl_cell(result, dimension, key, channel))
+            elif m == "bot_resolved" and not _bot_in(result, dimension, key):
+                cells.append("")
             else:
                 cells.append(kpi_cell(result, m, dimension, key, channel))
         grid.add(label, cells)
@@ -113,8 +115,19 @@ def _bot_used(result: RunResult) -> bool:
     return any(t.bot is not None for t in result.model.scenario.demand)
 
 
+def _bot_in(result: RunResult, dimension: str, key: str) -> bool:
+    """Whether any contact type in this row has a bot in front of it."""
+    model = result.model
+    for i, t in enumerate(model.scenario.demand):
+        if t.bot is None:
+            continue
+        if (dimension, key) in (("queue", t.name), ("channel", CHANNELS[model.type_channel[i]])):
+            return True
+    return dimension == "overall"
+
+
 def journeys_grid(result: RunResult) -> Grid | None:
-    """Per queue: issues, FCR, repeat rate, contacts per issue, bot containment."""
+    """Per queue: FCR, repeat rate, contacts per issue, bot containment."""
     shown = [m for m in JOURNEY_KPIS if _has(result, m)]
     if not _bot_used(result):
         shown = [m for m in shown if m != "bot_containment"]
