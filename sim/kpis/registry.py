@@ -248,3 +248,32 @@ def format_value(
     if half is not None and math.isfinite(half) and half * f >= 0.5 * 10**-places:
         text += f" ± {half * f:,.{places}f}"
     return text
+
+
+def format_difference(
+    name: str,
+    diff: float | None,
+    half: float | None = None,
+    channel: str | None = None,
+    currency: str = "",
+) -> str:
+    """B - A in the KPI's display unit: `+1.23 ± 0.40 pt` for shares, `-0.12 ± 0.01 USD`.
+
+    Decimals: the KPI's own, or more where the half-width needs them (two significant digits).
+    """
+    if diff is None or math.isnan(diff):
+        return "–"
+    entry = kpi(name)
+    shown = display_unit(name, channel)
+    if entry.kind == SHARE:
+        f, places, unit = 100.0, 2, " pt"
+    else:
+        f, places = scale(name, channel), _decimals(entry, shown)
+        unit = f" {shown}" if shown in ("s", "h") else (f" {currency}" if entry.kind == MONEY
+                                                         and currency else "")  # fmt: skip
+    if half is not None and math.isfinite(half) and half * f > 0:
+        places = max(places, min(4, 1 - math.floor(math.log10(half * f))))
+    text = f"{diff * f:+,.{places}f}"
+    if half is not None and math.isfinite(half):
+        text += f" ± {half * f:,.{places}f}"
+    return text + unit
