@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from sim import api
-from sim.render.run_report import run_report
 from sim.commands.common import err_console, fail, out_console, progress_bar
 from sim.commands.options import command_line, store_of
 from sim.errors import ScenarioError
 from sim.experiments.sequential import DEFAULT_KPI, parse_precision
 from sim.experiments.store import result_record
 from sim.output import check_out_dir, write_result_files, write_run
+from sim.render.run_report import run_report
 from sim.results import RunResult
 from sim.scenario.models import check_timezone
 

@@ -40,9 +40,9 @@ from sim.experiments.overrides import override_scenario
 from sim.experiments.replications import Replications
 from sim.experiments.tasks import RepOutcome, RepTask, run_task
 from sim.kpis.compute import ReplicationKpis
+from sim.kpis.ratios import SL_VARIANTS, ratios
 from sim.kpis.registry import REGISTRY, SUM, by_segments
 from sim.kpis.registry import WEIGHTED as WEIGHTED_RULE
-from sim.kpis.ratios import SL_VARIANTS, ratios
 from sim.model import Model, compile_model
 from sim.model.calendar import horizon_start_utc
 

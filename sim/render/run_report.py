@@ -162,8 +162,10 @@ def _cost_caption(result: RunResult, currency: str) -> str | None:
             parts.append(f"{kpi(m).short} {kpi_cell(result, m, 'overall', 'all')}")
     if not parts:
         return None
-    return f"all cost ({currency}) = " + " + ".join(parts) + "; per resolved issue at a site: " \
+    return (
+        f"all cost ({currency}) = " + " + ".join(parts) + "; per resolved issue at a site: "
         "its labour / issues its agents resolved"
+    )
 
 
 def staffing_grid(needs: list[SiteNeed]) -> Grid:

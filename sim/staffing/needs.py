@@ -58,7 +58,8 @@ def site_needs(staffing: StaffingResult) -> list[SiteNeed]:
     out = []
     for s, site in enumerate(model.site_names):
         mine = bg[bg["site"] == site]
-        need = mine.groupby("interval")["scheduled_agents"].sum().reindex(range(n_int), fill_value=0)
+        need = mine.groupby("interval")["scheduled_agents"].sum()
+        need = need.reindex(range(n_int), fill_value=0.0)
         peak = int(need.to_numpy().argmax())
         start = mine.loc[mine["interval"] == peak, "local_start"]
         local = start.iloc[0].strftime("%a %H:%M") if len(start) else ""
