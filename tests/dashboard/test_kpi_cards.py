@@ -67,9 +67,12 @@ def test_new_cards_render_units_and_breakdowns(journey_cards) -> None:
     assert cost["kpi-breakdown"].startswith("site EUR ")  # by site
 
 
-def test_default_scenario_has_no_containment(small_result: RunResult) -> None:
+def test_a_scenario_without_bot_has_no_containment() -> None:
     """Without a bot the containment card shows a dash, no CI, and says why; others have values."""
-    cards = {card.metric: card for card in DashboardData.from_result(small_result).cards}
+    data = single_queue(rate_per_s=0.05, agents=25, days=0.5)
+    data["sites"][0]["groups"][0]["wage_per_hour"] = 20.0
+    result = api.run(scenario_from_dict(data), replications=2, seed=3)
+    cards = {card.metric: card for card in DashboardData.from_result(result).cards}
     texts = card_texts(cards["bot_containment"])
     assert texts["kpi-value"] == "–"
     assert texts["kpi-ci"] == "95% CI –"
