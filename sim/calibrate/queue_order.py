@@ -65,7 +65,7 @@ def overtakes(calls: pd.DataFrame, labels: pd.Series | None = None) -> Overtakes
     for d in np.unique(day):
         sel = day == d
         a, lv, sv, cd = arrival[sel], leave[sel], served[sel], code[sel]
-        answered = np.flatnonzero(sv & (lv > a))  # answered after waiting in the queue
+        answered = np.flatnonzero(sv)  # answered at once or after waiting
         if answered.size == 0:
             continue
         # pair (i answered, j waiting): j entered before i and was still queued when i was answered
