@@ -76,15 +76,31 @@ def overtakes(calls: pd.DataFrame, labels: pd.Series | None = None) -> Overtakes
     return Overtakes(classes, wins)
 
 
-def priority_levels(result: Overtakes, sure: float = 0.5) -> dict[str, int]:
-    """Priority level per class (higher served first): a new level starts where the class above
-    wins its overtakes against this one with a Wilson lower bound above `sure`."""
+def priority_levels(result: Overtakes, sure: float = 0.5, min_pairs: int = 20) -> dict[str, int]:
+    """Priority level per class (higher served first): one above the highest class it surely
+    beats (>= `min_pairs` overtakes, Wilson lower bound of the share won above `sure`)."""
     ranked = result.order()
     levels: dict[str, int] = {}
-    level = len(ranked)
-    for i, c in enumerate(ranked):
-        if i and result.share(ranked[i - 1], c)[1] > sure:
-            level -= 1
-        levels[c] = level
-    low = min(levels.values())
-    return {c: v - low for c, v in levels.items()}
+    for i in range(len(ranked) - 1, -1, -1):
+        c = ranked[i]
+        beaten = [
+            levels[o]
+            for o in ranked[i + 1 :]
+            if result.share(c, o)[3] >= min_pairs and result.share(c, o)[1] > sure
+        ]
+        levels[c] = 1 + max(beaten) if beaten else 0
+    return {c: levels[c] for c in ranked}
+
+
+def queue_order_json(calls: pd.DataFrame, min_pairs: int = 20) -> dict[str, object]:
+    """The queue order the log shows: classes served-first to last, levels, and each pair with at
+    least `min_pairs` overtakes (share won by the first class, Wilson 95% interval)."""
+    result = overtakes(calls)
+    pairs = []
+    for i, a in enumerate(result.classes):
+        for b in result.classes[i + 1 :]:
+            share, low, high, n = result.share(a, b)
+            if n >= min_pairs:
+                pairs.append({"first": a, "second": b, "overtakes": n, "share_first": share,
+                              "ci95": [low, high]})  # fmt: skip
+    return {"order": result.order(), "levels": priority_levels(result), "pairs": pairs}

@@ -28,6 +28,7 @@ from sim.calibrate.figures import (
     sensitivity_figure,
     staffing_figure,
 )
+from sim.calibrate.queue_order import queue_order_json
 from sim.calibrate.validate import Validation
 from sim.errors import ScenarioError
 
@@ -142,6 +143,7 @@ def calibration_json(cal: Calibration) -> dict[str, Any]:
                    for d in cal.demand],
         "types": types,
         "priorities": cal.priorities.to_dict(orient="records"),
+        "queue_order": queue_order_json(log.calls),
     })  # fmt: skip
 
 

@@ -56,3 +56,14 @@ def test_fcfs_log_has_no_overtakes_and_one_level() -> None:
     result = overtakes(calls)
     assert result.wins["A/p0"]["B/p0"] == 0 and result.wins["B/p0"]["A/p0"] == 0
     assert set(priority_levels(result).values()) == {0}
+
+
+def test_bank_log_shows_high_priority_customers_served_first(bank_calibration) -> None:
+    """On the bank log, PS priority-2 customers win nearly all overtakes against PS priority 1."""
+    from sim.calibrate.report import calibration_json
+
+    order = calibration_json(bank_calibration)["queue_order"]
+    pair = next(p for p in order["pairs"] if {p["first"], p["second"]} == {"PS/p1", "PS/p2"})
+    share_p2 = pair["share_first"] if pair["first"] == "PS/p2" else 1 - pair["share_first"]
+    assert pair["overtakes"] > 1000 and share_p2 > 0.95
+    assert order["levels"]["PS/p2"] > order["levels"]["PS/p1"]
