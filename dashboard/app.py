@@ -2,7 +2,7 @@
 
 The served run is shared and read-only; everything a user loads, edits or simulates lives in
 their browser session's stores, with results on the server under tokens only that session holds
-(`dashboard.state`). Simulations are background callbacks on a `DiskcacheManager`. Served by
+(`dashboard.shared.state`). Simulations are background callbacks on a `DiskcacheManager`. Served by
 `ccsim dashboard [SCENARIO]` (waitress with `--production`), or by any WSGI server through the
 `create_server` factory (`gunicorn "dashboard.app:create_server()"`).
 """
@@ -18,14 +18,12 @@ import diskcache
 import flask
 from dash import Dash, DiskcacheManager, dcc, html
 
-from dashboard.components.shell import shell
-from dashboard.data import DashboardData, attach
-from dashboard.journeys import journey_flows
-from dashboard.state import SessionRun, attach_state, new_state
+from dashboard.shared.served import DashboardData, attach
+from dashboard.shared.shell import shell
+from dashboard.shared.state import SessionRun, attach_state, new_state
 from sim import api
-from sim.experiments.store import default_store
+from sim.api import Scenario
 from sim.results import RunResult
-from sim.scenario import Scenario
 
 HERE = Path(__file__).resolve().parent
 PAGES_DIR = HERE / "pages"
@@ -47,12 +45,12 @@ def create_app(
     """
     if result is None:
         result = api.run(scenario, replications=replications, seed=seed, keep_logs=True)
-    journey = journey_flows(result.logs, result.model)
+    journey = api.journey_flows(result.logs, result.model)
     result = dataclasses.replace(result, logs={})
     data = DashboardData.from_result(result)
     state = new_state(
         SessionRun(result, f"{data.scenario_name} (served run)", journey),
-        Path(store) if store is not None else default_store(),
+        Path(store) if store is not None else api.default_store(),
     )
     manager = DiskcacheManager(diskcache.Cache(str(state.work_dir / "jobs")))
     app = Dash(

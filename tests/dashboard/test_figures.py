@@ -14,10 +14,11 @@ from dash import Dash
 from dash.exceptions import PreventUpdate
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import figures
 from dashboard.app import create_app
-from dashboard.data import DashboardData, Estimate, current_data
-from dashboard.format import fmt_ci, fmt_duration, fmt_money, fmt_percent, fmt_threshold
+from dashboard.pages.overview import figures
+from dashboard.shared.cards import Estimate
+from dashboard.shared.format import fmt_ci, fmt_duration, fmt_money, fmt_percent, fmt_threshold
+from dashboard.shared.served import DashboardData, current_data
 from sim.results import RunResult
 
 
@@ -34,7 +35,7 @@ def app(small_result: RunResult) -> Dash:
 @pytest.fixture(scope="module")
 def overview(app: Dash) -> ModuleType:
     """The page module as the app loaded it (it can only be imported once an app exists)."""
-    return sys.modules["dashboard.pages.overview"]
+    return sys.modules["dashboard.pages.overview.page"]
 
 
 def n_intervals(data: DashboardData) -> int:
