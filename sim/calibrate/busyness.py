@@ -92,3 +92,14 @@ def fit_busyness(daily: pd.DataFrame) -> Busyness:
         residual = (1 + total) / (1 + max(shared, 0.0)) - 1 if needed else 0.0
         types[name] = TypeBusyness(float(total), se, float(np.sqrt(max(residual, 0.0))), needed)
     return Busyness(float(shared), shared_se, types, len(daily))
+
+
+def log_busyness(calls: pd.DataFrame, dates: pd.DatetimeIndex) -> Busyness:
+    """Busyness fitted to a call log's daily volumes per call type (all dates, by weekday)."""
+    from sim.calibrate.demand import daily_counts
+
+    table = {
+        str(t): daily_counts(calls.loc[calls["type"] == t, "arrival_s"].to_numpy(), dates)
+        for t in sorted(calls["type"].unique())
+    }
+    return fit_busyness(pd.DataFrame(table))

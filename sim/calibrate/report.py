@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import yaml
 
 from sim.calibrate.build import Calibration
+from sim.calibrate.busyness import log_busyness
 from sim.calibrate.figures import (
     daily_figure,
     handle_figure,
@@ -144,6 +145,7 @@ def calibration_json(cal: Calibration) -> dict[str, Any]:
         "types": types,
         "priorities": cal.priorities.to_dict(orient="records"),
         "queue_order": queue_order_json(log.calls),
+        "busyness": log_busyness(log.calls, log.dates()).to_json(),
     })  # fmt: skip
 
 

@@ -43,3 +43,12 @@ def test_per_type_factor_only_where_called_for() -> None:
     assert [k for k, t in fit.types.items() if t.needed] == ["B"]
     assert abs(fit.types["B"].residual_cv - TYPE_CV[1]) < 0.03
     assert fit.scenario_field() == {"cv": round(fit.shared_cv, 4)}
+
+
+def test_bank_days_are_not_shared_across_types(bank_calibration) -> None:
+    """On the 1999 bank log the shared busy-day cv^2 is within 2 SE of zero; PS needs its own."""
+    from sim.calibrate.report import calibration_json
+
+    busy = calibration_json(bank_calibration)["busyness"]
+    assert abs(busy["shared_cv2"]) < 2 * busy["shared_cv2_se"]
+    assert busy["types"]["PS"]["needed"] and busy["types"]["PS"]["day_factor_cv"] > 0.1
