@@ -126,7 +126,7 @@ def test_edit_callback_marks_fields_and_keeps_valid_scenario(app: Dash, state: A
         edited_scenario(record, state)
 
 
-def test_upload_errors_are_messages_never_tracebacks(app: Dash) -> None:
+def test_upload_errors_are_messages_never_tracebacks(app: Dash, state: AppState) -> None:
     """Invalid YAML, invalid values, binary and oversized files each show a readable message."""
     scn = page("scenario")
     cases = {
@@ -138,11 +138,11 @@ def test_upload_errors_are_messages_never_tracebacks(app: Dash) -> None:
         "x" * (scn.MAX_UPLOAD_BYTES + 1): "limited to 1 MB",
     }  # fmt: skip
     for text, expected in cases.items():
-        store, box = scn.load_upload(*upload(text))
+        store, box = scn.load_upload(*upload(text), state=state)
         assert store is dash.no_update
         assert expected in texts(box), (expected, texts(box))
         assert "Traceback" not in texts(box)
-    store, box = scn.load_upload("data:x;base64,@@@", "../../etc/passwd")
+    store, box = scn.load_upload("data:x;base64,@@@", "../../etc/passwd", state=state)
     assert store is dash.no_update and "could not be read" in texts(box)
     assert "/" not in texts(box).split(":")[0]
 
@@ -150,13 +150,35 @@ def test_upload_errors_are_messages_never_tracebacks(app: Dash) -> None:
 def test_upload_and_bundled_load_give_session_base(app: Dash, state: AppState) -> None:
     """A valid upload or a bundled name becomes the session's base; unknown names are refused."""
     scn = page("scenario")
-    store, box = scn.load_upload(*upload((SCENARIOS / "teaching_mmc.yaml").read_text(), "t.yaml"))
+    store, box = scn.load_upload(
+        *upload((SCENARIOS / "teaching_mmc.yaml").read_text(), "t.yaml"), state=state
+    )
     assert box is None and store["scenario"]["name"] == "teaching_mmc"
     assert "uploaded t.yaml" in store["label"]
-    store, _ = scn.load_bundled(1, "pooling_pooled", state)
+    store, _ = scn.load_bundled(1, "pooling_pooled", state=state)
     assert store["scenario"]["name"] == "pooling_pooled"
-    store, box = scn.load_bundled(1, "../../etc/passwd", state)
+    store, box = scn.load_bundled(1, "../../etc/passwd", state=state)
     assert store is dash.no_update and "bundled" in texts(box)
+
+
+def test_upload_feedback_names_type_limit_and_what_stays_loaded(app: Dash, state: AppState) -> None:
+    """A PNG or CSV is refused as the wrong type, a big file with the limit; the old base stays."""
+    scn = page("scenario")
+    base = {"id": "b1", "label": "bank (bundled)", "scenario": {}}
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 64
+    cases = {
+        ("logo.png", png): "wrong file type (a .png file)",
+        ("calls.csv", "date,calls\n2024-01-01,120\n"): "wrong file type (a .csv file)",
+    }
+    for (name, raw), expected in cases.items():
+        store, box = scn.load_upload(*upload(raw, name), base, state=state)
+        assert store is dash.no_update and expected in texts(box), texts(box)
+        assert "Still using: bank (bundled)" in texts(box)
+    size = int(3.4 * 1024**2)
+    store, box = scn.load_upload_file({"filename": "big.yaml", "size_bytes": size}, base)
+    assert store is dash.no_update
+    assert "3.4 MB is too big; scenario files are limited to 1 MB" in texts(box)
+    assert "Still using: bank (bundled)" in texts(box)
 
 
 def test_download_is_yaml_of_the_edited_scenario(app: Dash, state: AppState) -> None:
@@ -312,3 +334,23 @@ def test_stored_runs_round_trip_and_open(app: Dash, state: AppState, small_resul
     assert "Opened" in texts(message)
     _, message = runs_page.open_run([1], None, "no-such-run", state)
     assert isinstance(message, html.Div) and "no run matching" in texts(message)
+
+
+def test_header_and_footer_name_the_sessions_scenario_and_run(
+    state: AppState, small_result: RunResult
+) -> None:
+    """The shell names the session's loaded/edited scenario and its current run, not the served."""
+    from dashboard.shared.context import session_context
+
+    head, run, foot = session_context(None, None, None, state)
+    assert head == f"scenario: {state.scenario.name} (served scenario)"
+    assert run == f"run: {state.startup.label}" and f"seed {small_result.seed}" in foot
+    base = {"id": "b1", "label": "peak_season (bundled)", "scenario": {}}
+    edited = {"id": "b1", "label": "peak_season (bundled) (edited)", "valid": True}
+    token = state.put(SessionRun(small_result, "peak_season (bundled) (edited)"))
+    head, run, foot = session_context(base, edited, {"current": token}, state)
+    assert head == "scenario: peak_season (bundled) (edited)"
+    assert run == "run: peak_season (bundled) (edited)"
+    assert foot.startswith("Showing run: peak_season (bundled) (edited)")
+    head, _, _ = session_context(base, {**edited, "valid": False}, None, state)
+    assert head.endswith("(edits with problems)")
