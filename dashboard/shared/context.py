@@ -26,6 +26,17 @@ def scenario_label(
     return str(base["label"])
 
 
+def scenario_description(
+    base: dict[str, Any] | None, edited: dict[str, Any] | None, state: AppState
+) -> str:
+    """The description of the scenario the session works on (its edited copy's when valid)."""
+    base = base or served_base(state)
+    data = base.get("scenario") or {}
+    if edited and edited.get("id") == base.get("id") and isinstance(edited.get("scenario"), dict):
+        data = edited["scenario"]
+    return str(data.get("description") or "")
+
+
 def provenance(run: SessionRun) -> str:
     """Where the shown numbers came from: the run's label, replications, seed, version, hash."""
     result = run.result
@@ -45,12 +56,13 @@ def session_context(
     edited: dict[str, Any] | None,
     runs: dict[str, Any] | None,
     state: AppState | None = None,
-) -> tuple[str, str, str]:
-    """(header scenario line, header run line, footer provenance) for the session's stores."""
+) -> tuple[str, str, str, str]:
+    """(header scenario, its description, header run, footer provenance) for the session."""
     state = state or app_state()
     run = state.get(current_token(runs)) or state.startup
     return (
         f"scenario: {scenario_label(base, edited, state)}",
+        scenario_description(base, edited, state),
         f"run: {run.label}",
         provenance(run),
     )
@@ -60,6 +72,7 @@ def register_context(app: Dash) -> None:
     """Keep the header and footer in step with the session's stores on every page."""
     app.callback(
         Output("session-context-scenario", "children"),
+        Output("session-context-description", "children"),
         Output("session-context-run", "children"),
         Output("provenance", "children"),
         Input("session-base", "data"),

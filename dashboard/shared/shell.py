@@ -34,7 +34,11 @@ def header(data: DashboardData) -> html.Header:
                         className="scenario-run",
                         id="session-context-run",
                     ),
-                    html.Span(data.description, className="scenario-description"),
+                    html.Span(
+                        data.description,
+                        className="scenario-description",
+                        id="session-context-description",
+                    ),
                 ],
                 className="header-text",
             ),

@@ -76,8 +76,19 @@ def test_form_edits_validate_and_map_problems_to_fields(state: AppState) -> None
     assert messages == {"sites[1].groups[0].wage_per_hour": "enter a number"}
     values["sites[1].groups[0].wage_per_hour"] = 9.0
     _, messages, _ = apply_edits(base, values)
-    assert "greater than or equal to 0" in messages["demand[0].volume_per_day"]
+    assert messages["demand[0].volume_per_day"] == "must be at least 0; you entered -5"
     assert "valid integer" in messages["sites[0].groups[0].shifts[0].headcount"]
+
+
+def test_share_fields_speak_in_percentages(state: AppState) -> None:
+    """A bot share out of range names the allowed range in percent and what was typed."""
+    base = state.scenario.model_dump(mode="json")
+    share = next(f for f in all_fields(base) if f.path.endswith(".bot.share"))
+    assert share.share and "25%" in share.hint
+    _, messages, _ = apply_edits(base, {share.path: 1.5})
+    assert messages[share.path] == (
+        "a share from 0% to 100% (0 to 1): must be at most 100%; you entered 1.5 (150%)"
+    )
 
 
 def test_peak_multipliers_field_holds_one_number_per_peak() -> None:
@@ -98,7 +109,7 @@ def test_peak_multipliers_field_holds_one_number_per_peak() -> None:
     values[field] = "1, 2"
     assert "give 8 numbers" in apply_edits(base, values)[1][field]
     values[field] = ", ".join(["-1"] + ["1"] * 7)
-    assert "greater than 0" in apply_edits(base, values)[1][field]
+    assert "must be more than 0" in apply_edits(base, values)[1][field]
     data = {"a": [{"b": 1}, {"b": 2}]}
     set_path(data, "a[*].b", 3)
     assert data == {"a": [{"b": 3}, {"b": 3}]}
@@ -342,15 +353,19 @@ def test_header_and_footer_name_the_sessions_scenario_and_run(
     """The shell names the session's loaded/edited scenario and its current run, not the served."""
     from dashboard.shared.context import session_context
 
-    head, run, foot = session_context(None, None, None, state)
+    head, about, run, foot = session_context(None, None, None, state)
     assert head == f"scenario: {state.scenario.name} (served scenario)"
+    assert about == (state.scenario.description or "")
     assert run == f"run: {state.startup.label}" and f"seed {small_result.seed}" in foot
-    base = {"id": "b1", "label": "peak_season (bundled)", "scenario": {}}
-    edited = {"id": "b1", "label": "peak_season (bundled) (edited)", "valid": True}
+    base = {"id": "b1", "label": "peak_season (bundled)", "scenario": {"description": "peak"}}
+    edited = {"id": "b1", "label": "peak_season (bundled) (edited)", "valid": True,
+              "scenario": {"description": "peak, edited"}}  # fmt: skip
     token = state.put(SessionRun(small_result, "peak_season (bundled) (edited)"))
-    head, run, foot = session_context(base, edited, {"current": token}, state)
-    assert head == "scenario: peak_season (bundled) (edited)"
+    head, about, run, foot = session_context(base, edited, {"current": token}, state)
+    assert head == "scenario: peak_season (bundled) (edited)" and about == "peak, edited"
     assert run == "run: peak_season (bundled) (edited)"
     assert foot.startswith("Showing run: peak_season (bundled) (edited)")
-    head, _, _ = session_context(base, {**edited, "valid": False}, None, state)
-    assert head.endswith("(edits with problems)")
+    head, about, _, _ = session_context(
+        base, {**edited, "valid": False, "scenario": None}, None, state
+    )
+    assert head.endswith("(edits with problems)") and about == "peak"

@@ -157,7 +157,7 @@ def test_form_field_shows_its_validation_message(served) -> None:
     served.wait_for_element("#scn-invalid", timeout=10)
     field = "//input[@name='demand[0].volume_per_day']/ancestor::div[@class='field']"
     message = served.driver.find_element("xpath", field + "//div[@class='field-msg']").text
-    assert "greater than or equal to 0" in message
+    assert "must be at least 0; you entered -5" in message
     visit(served, "/run", "#run-scenario .error-text")
     assert "fix the fields" in served.find_element("#run-scenario").text
 

@@ -72,6 +72,7 @@ def test_header_and_footer_follow_the_session(served) -> None:
     served.find_element("#scn-load").click()
     served.wait_for_text_to_equal("#session-context-scenario", "scenario: teaching_mmc (bundled)")
     assert "(served run)" in served.find_element("#session-context-run").text
+    assert "M/M/10" in served.find_element("#session-context-description").text
     visit(served, "/run", "#run-start")
     served.wait_for_contains_text("#run-scenario", "teaching_mmc")
     served.clear_input("#run-replications")
