@@ -207,7 +207,9 @@ def test_two_sessions_do_not_share_their_runs(served) -> None:
     served.driver.switch_to.new_window("tab")
     visit(served, "/results", "#res-heat-sl .main-svg")
     served.wait_for_contains_text("#res-run", "served run")
-    options = served.driver.execute_script("return document.body.innerText")
-    assert "served scenario" not in options  # the other tab's run is labelled that way
+    # the other tab's run is labelled "... (served scenario)"; this tab still reads the served run
+    served.wait_for_text_to_equal("#session-context-run", "run: default (served run)")
+    for where in ("#res-run", "#provenance", "#session-context-run"):
+        assert "served scenario" not in served.find_element(where).text, where
     visit(served, "/run", "#run-kpi-service_level")
     served.wait_for_contains_text("#run-current", "served run")
