@@ -16,6 +16,10 @@ adds ``penalty_per_fte_week * s`` to the cost instead.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +67,26 @@ def hire_cost(g: GroupSetup, flow: Flow, hours: float) -> np.ndarray:
     floor_weeks = flow.heads_per_hire.sum(axis=0)
     return (h.cost_per_hire + trainee_weeks * (h.training_cost_per_week + weekly_wage)
             + floor_weeks * weekly_wage)  # fmt: skip
+
+
+@contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Silence HiGHS' C-level prints on stdout (they would corrupt `--json` output)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _milp(*args, **kwargs):
+    with quiet_stdout():
+        return optimize.milp(*args, **kwargs)
 
 
 @dataclass
@@ -150,8 +174,8 @@ def solve_site(setup: PlanSetup, idx: list[int], flows: list[Flow], required: np
     if solver.coverage == "strict":
         phase1 = np.zeros(col)
         phase1[short_cols] = 1.0
-        first = optimize.milp(phase1, constraints=cons, integrality=integrality, bounds=bounds,
-                              options=options)  # fmt: skip
+        first = _milp(phase1, constraints=cons, integrality=integrality, bounds=bounds,
+                      options=options)  # fmt: skip
         if first.x is None:
             return {}, f"no solution ({first.message})"
         cap = float(first.fun) + 1e-6
@@ -160,8 +184,7 @@ def solve_site(setup: PlanSetup, idx: list[int], flows: list[Flow], required: np
         cons.append(optimize.LinearConstraint(row, -np.inf, cap))
     else:
         cost[short_cols] = setup.plan.penalty_per_fte_week
-    res = optimize.milp(cost, constraints=cons, integrality=integrality, bounds=bounds,
-                        options=options)  # fmt: skip
+    res = _milp(cost, constraints=cons, integrality=integrality, bounds=bounds, options=options)  # fmt: skip
     if res.x is None and solver.coverage == "strict":
         res = first  # the cost phase failed at the shortage cap: keep the least-short plan
     if res.x is None:
