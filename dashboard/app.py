@@ -2,7 +2,8 @@
 
 The served run is shared and read-only; everything a user loads, edits or simulates lives in
 their browser session's stores, with results on the server under tokens only that session holds
-(`dashboard.state`). Simulations are background callbacks on a `DiskcacheManager`. Served by
+(`dashboard.shared.state`). Simulations are jobs on the app's supervised pool of spawned workers
+(`dashboard.shared.jobs`), started only by a click and polled by the page. Served by
 `ccsim dashboard [SCENARIO]` (waitress with `--production`), or by any WSGI server through the
 `create_server` factory (`gunicorn "dashboard.app:create_server()"`).
 """
@@ -14,18 +15,17 @@ import sys
 from pathlib import Path
 
 import dash
-import diskcache
 import flask
-from dash import Dash, DiskcacheManager, dcc, html
+from dash import Dash, dcc, html
 
-from dashboard.components.shell import shell
-from dashboard.data import DashboardData, attach
-from dashboard.journeys import journey_flows
-from dashboard.state import SessionRun, attach_state, new_state
+from dashboard.shared.jobs import install_shutdown
+from dashboard.shared.served import DashboardData, attach
+from dashboard.shared.session import new_session_id
+from dashboard.shared.shell import shell
+from dashboard.shared.state import SessionRun, attach_state, new_state
 from sim import api
-from sim.experiments.store import default_store
+from sim.api import Scenario
 from sim.results import RunResult
-from sim.scenario import Scenario
 
 HERE = Path(__file__).resolve().parent
 PAGES_DIR = HERE / "pages"
@@ -47,27 +47,32 @@ def create_app(
     """
     if result is None:
         result = api.run(scenario, replications=replications, seed=seed, keep_logs=True)
-    journey = journey_flows(result.logs, result.model)
+    journey = api.journey_flows(result.logs, result.model)
     result = dataclasses.replace(result, logs={})
     data = DashboardData.from_result(result)
     state = new_state(
         SessionRun(result, f"{data.scenario_name} (served run)", journey),
-        Path(store) if store is not None else default_store(),
+        Path(store) if store is not None else api.default_store(),
     )
-    manager = DiskcacheManager(diskcache.Cache(str(state.work_dir / "jobs")))
     app = Dash(
         "dashboard",  # the package: pages are then imported as dashboard.pages.<name>
         use_pages=True,
         pages_folder=str(PAGES_DIR),
         assets_folder=str(ASSETS_DIR),
         title=f"ccsim · {data.scenario_name}",
-        background_callback_manager=manager,
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     attach(app.server, data)
     attach_state(app.server, state)
-    stores = [dcc.Store(id=name, storage_type="session") for name in SESSION_STORES]
-    app.layout = html.Div([*stores, shell(data)])
+    install_shutdown(state.jobs)
+
+    def layout() -> html.Div:
+        """Per page load: the session stores and a fresh session id (kept if the tab has one)."""
+        stores = [dcc.Store(id=name, storage_type="session") for name in SESSION_STORES]
+        session_id = dcc.Store(id="session-id", storage_type="session", data=new_session_id())
+        return html.Div([*stores, session_id, shell(data)])
+
+    app.layout = layout
     _register_page_callbacks(app)
     return app
 

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,9 +21,20 @@ from sim.experiments.overrides import override_scenario
 from sim.experiments.replications import Progress
 from sim.experiments.segments import run_segmented
 from sim.experiments.sequential import Precision, run_until_precise
-from sim.model import Model, compile_model
+from sim.experiments.sweep import SweepResult
+from sim.model import CHANNELS, Model, compile_model
 from sim.results import RunResult
-from sim.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from sim.scenario import BUNDLED_DIR, DEFAULT_SCENARIO, Scenario, load_scenario
+from sim.staffing import StaffingResult
+
+__all__ = [  # the public names, including what the dashboard uses from deeper packages
+    "BUNDLED_DIR", "CHANNELS", "DEFAULT_REPLICATIONS", "DEFAULT_SEED", "Comparison", "Model",
+    "Progress", "RunResult", "Scenario", "ScenarioError", "StaffingResult", "SweepResult",
+    "bundled_scenarios",
+    "calibrate_log", "ccsim_version", "compare", "compare_runs", "default_store", "erlang_a",
+    "erlang_c", "from_dict", "journey_flows", "list_results", "load", "open_result", "parse",
+    "roster_presence", "run", "run_model", "save_result", "schedule", "staff", "sweep",
+]  # fmt: skip
 
 DEFAULT_SEED = 20261125
 DEFAULT_REPLICATIONS = 5
@@ -284,7 +295,9 @@ def plan(
         weeks = result.peak_weeks(2) if simulate_weeks == "peak" else list(simulate_weeks)
         for w in weeks:
             if not 1 <= int(w) <= setup.n_weeks:
-                raise ScenarioError(f"--simulate-weeks {w}: the plan has weeks 1 to {setup.n_weeks}")
+                raise ScenarioError(
+                    f"--simulate-weeks {w}: the plan has weeks 1 to {setup.n_weeks}"
+                )
         result.simulation = simulate(result, [int(w) for w in weeks], replications, seed,
                                      progress=progress, workers=workers)  # fmt: skip
     return result
@@ -323,3 +336,131 @@ def plan_figure(result, site: str | None = None, group: str | None = None):
     from sim.planning.figures import plan_figure as figure
 
     return figure(result, site, group)
+
+
+# Thin entry points for the dashboard (and scripts): parse, store, sweep, formulas. The dashboard
+# imports only this module, `sim.results` and the KPI registry; what it needs from deeper packages
+# is named here (functions and the re-exported names in __all__), so refactoring inside `sim`
+# never breaks a page.
+
+
+def parse(text: str, source: str) -> Scenario:
+    """A validated scenario from YAML text (`source` names it in error messages)."""
+    from sim.scenario import parse_scenario
+
+    return parse_scenario(text, source=source)
+
+
+def from_dict(data: dict, label: str) -> Scenario:
+    """A validated scenario from a plain dict (e.g. one edited in a form); ScenarioError if not."""
+    from sim.scenario import scenario_from_dict
+
+    return scenario_from_dict(data, label)
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """The bundled scenario files by name."""
+    return {path.stem: path for path in sorted(BUNDLED_DIR.glob("*.yaml"))}
+
+
+def default_store() -> Path:
+    """The run store folder used when none is given (./runs, or $CCSIM_RUNS)."""
+    from sim.experiments.store import default_store as store_root
+
+    return store_root()
+
+
+def save_result(
+    result: RunResult, root: Path, command: str, extra_files: Mapping[str, str] | None = None
+) -> str:
+    """Save a run into the run store at `root`; returns its id (see `sim.experiments.stored`)."""
+    from sim.experiments.stored import save_result as save
+
+    return save(result, root, command, extra_files or {})
+
+
+def list_results(root: Path, limit: int = 100) -> list[dict]:
+    """Single runs in the store at `root`, newest first (index entries)."""
+    from sim.experiments.stored import list_results as listing
+
+    return listing(root, limit)
+
+
+def open_result(root: Path, run_id: str) -> tuple[RunResult, dict, Path]:
+    """A stored run rebuilt as a RunResult, with its index entry and folder."""
+    from sim.experiments.stored import open_result as opener
+
+    return opener(root, run_id)
+
+
+def compare_runs(a: RunResult, b: RunResult, label_a: str = "", label_b: str = "") -> Comparison:
+    """Paired comparison of two finished runs (same seed and replications: CRN pairs)."""
+    return compare_results(a, b, label_a, label_b)
+
+
+def sweep(
+    base: Scenario,
+    paths: Sequence[str],
+    values: Sequence[Sequence[str]],
+    replications: int,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    source: str = "<scenario>",
+) -> SweepResult:
+    """Replicate `base` at every grid point (`paths` x `values` overrides); a SweepResult."""
+    from sim.experiments.sweep import Grid, run_sweep
+
+    grid = Grid(list(paths), [list(v) for v in values])
+    return run_sweep(base, grid, replications, seed, progress=progress, source=source)
+
+
+def erlang_c(lam: float, mu: float, servers, threshold_s: float) -> dict:
+    """Erlang C (M/M/c) service level, ASA, P(wait) for arrival rate `lam`, service rate `mu`."""
+    from sim.analytic import erlang_c_metrics
+
+    return erlang_c_metrics(lam, mu, servers, threshold_s)
+
+
+def erlang_a(lam: float, mu: float, theta: float, servers, threshold_s: float) -> dict:
+    """Erlang A (M/M/c+M) metrics with abandonment rate `theta` (1 / mean patience)."""
+    from sim.analytic import erlang_a_metrics
+
+    return erlang_a_metrics(lam, mu, theta, servers, threshold_s)
+
+
+def roster_presence(model: Model):
+    """(interval edges in s, agents each group's shifts log in per interval, before shrinkage)."""
+    from sim.staffing.workload import group_presence, interval_edges
+
+    edges = interval_edges(model)
+    return edges, group_presence(model, edges)
+
+
+def journey_flows(logs: dict, model: Model) -> dict | None:
+    """Mean contact flows origin -> bot/queue -> outcome over a run's logs (None without logs)."""
+    from sim.kpis.journeys import journey_flows as flows
+
+    return flows(logs, model)
+
+
+def calibrate_log(
+    path: Path,
+    fmt: str = "anonymous-bank",
+    name: str = "calibrated",
+    languages: dict[str, str] | None = None,
+    replications: int = 10,
+    seed: int = 1,
+    progress: Progress | None = None,
+):
+    """Calibrate a scenario from a call log and validate it by simulation: (log, cal, validation).
+
+    `languages` maps call types to languages (None: the bank log's own mapping).
+    """
+    from sim.calibrate.build import calibrate
+    from sim.calibrate.logs import read_log
+    from sim.calibrate.pipeline import BANK_LANGUAGES
+    from sim.calibrate.validate import validate
+
+    log = read_log(path, fmt, None)
+    cal = calibrate(log, name=name, languages=BANK_LANGUAGES if languages is None else languages)
+    return log, cal, validate(cal, replications, seed, progress)

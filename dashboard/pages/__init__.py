@@ -1,1 +1,5 @@
-"""Dashboard pages: one module per page, each with `register_page`, `layout` and its callbacks."""
+"""Dashboard pages: one package per page; its `page.py` registers the page (layout, callbacks).
+
+The modules beside `page.py` are that page's private helpers (figures, computations); pieces more
+than one page uses live in `dashboard.shared`.
+"""

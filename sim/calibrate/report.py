@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import yaml
 
 from sim.calibrate.build import Calibration
+from sim.calibrate.busyness import log_busyness
 from sim.calibrate.figures import (
     daily_figure,
     handle_figure,
@@ -28,6 +29,7 @@ from sim.calibrate.figures import (
     sensitivity_figure,
     staffing_figure,
 )
+from sim.calibrate.queue_order import queue_order_json
 from sim.calibrate.validate import Validation
 from sim.errors import ScenarioError
 
@@ -142,6 +144,8 @@ def calibration_json(cal: Calibration) -> dict[str, Any]:
                    for d in cal.demand],
         "types": types,
         "priorities": cal.priorities.to_dict(orient="records"),
+        "queue_order": queue_order_json(log.calls),
+        "busyness": log_busyness(log.calls, log.dates()).to_json(),
     })  # fmt: skip
 
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import yaml
-from rich.table import Table
 
 from sim import api
 from sim.commands import options as opts
 from sim.commands.common import err_console, fail, out_console, progress_bar
 from sim.errors import ScenarioError
-from sim.experiments.compare import HEADLINE, POINTS, Comparison
+from sim.experiments.compare import Comparison
 from sim.experiments.store import headline
+from sim.render.compare_report import comparison_tables
 
 
 def register(app: typer.Typer) -> None:
@@ -70,7 +69,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             sys.stdout.write(json.dumps(result.to_json(), allow_nan=False) + "\n")
             return
-        for table in comparison_tables(result):
+        for table in comparison_tables(result, out_console.width):
             out_console.print(table)
         out_console.print(f"[bold]{result.verdict()}[/]")
 
@@ -99,48 +98,3 @@ def _record(result: Comparison) -> dict:
         "verdict": data["verdict"],
         "command": opts.command_line(),
     }
-
-
-def comparison_tables(result: Comparison) -> list[Table]:
-    """Overall KPIs of A and B with B - A ± CI, and service level by shared queue."""
-    title = (
-        f"{result.label_b} vs {result.label_a}: {result.a.replications} paired replications, "
-        f"seed {result.a.seed} (B - A ± 95% CI)"
-    )
-    overall = Table(title=title, title_justify="left")
-    for col in ("KPI", "A", "B", "B - A", "relative"):
-        overall.add_column(col, justify="left" if col == "KPI" else "right")
-    for metric in HEADLINE:
-        row = _row(result, "overall", "all", metric)
-        if row is not None:
-            overall.add_row(metric, *_cells(metric, row))
-    queues = Table(title="service level by queue", title_justify="left")
-    for col in ("queue", "A", "B", "B - A", "relative"):
-        queues.add_column(col, justify="left" if col == "queue" else "right")
-    for key in result.shared_types:
-        row = _row(result, "queue", key, "service_level")
-        if row is not None:
-            queues.add_row(key, *_cells("service_level", row))
-    return [overall, queues]
-
-
-def _row(result: Comparison, dimension: str, key: str, metric: str) -> dict | None:
-    try:
-        row = result.diff(metric, dimension, key)
-    except KeyError:
-        return None
-    return row if row["diff"] is not None else None
-
-
-def _cells(metric: str, row: dict) -> list[str]:
-    pct = metric in POINTS
-    fmt = (lambda v: f"{v:.1%}") if pct else (lambda v: f"{v:,.1f}")
-    lo, hi = row["diff_ci95_low"], row["diff_ci95_high"]
-    half = (hi - lo) / 2 if lo is not None and hi is not None else math.nan
-    scale, unit = (100, " pt") if pct else (1, "")
-    diff = f"{row['diff'] * scale:+,.2f}" + (f" ± {half * scale:,.2f}" if half == half else "")
-    rel = ""
-    if row["rel"] is not None and row["rel_ci95_low"] is not None:
-        rhalf = (row["rel_ci95_high"] - row["rel_ci95_low"]) / 2
-        rel = f"{row['rel']:+.1%} ± {rhalf:.1%}"
-    return [fmt(row["a"]), fmt(row["b"]), diff + unit, rel]

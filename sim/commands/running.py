@@ -7,15 +7,26 @@ import sys
 from pathlib import Path
 
 from sim import api
-from sim.cli_render import kpi_tables
 from sim.commands.common import err_console, fail, out_console, progress_bar
 from sim.commands.options import command_line, store_of
 from sim.errors import ScenarioError
 from sim.experiments.sequential import DEFAULT_KPI, parse_precision
 from sim.experiments.store import result_record
 from sim.output import check_out_dir, write_result_files, write_run
+from sim.render.run_report import run_report
 from sim.results import RunResult
 from sim.scenario.models import check_timezone
+
+
+def staffing_needs(result: RunResult) -> list | None:
+    """The analytic requirement against the roster per site (None if it cannot be computed)."""
+    from sim.staffing import staff_erlang
+    from sim.staffing.needs import site_needs
+
+    try:
+        return site_needs(staff_erlang(result.model))
+    except (ScenarioError, ValueError):
+        return None
 
 
 def execute_run(
@@ -89,8 +100,8 @@ def execute_run(
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), allow_nan=False) + "\n")
         return
-    for table in kpi_tables(result):
-        out_console.print(table)
+    for part in run_report(result, out_console.width, staffing_needs(result)):
+        out_console.print(part)
     stopping = result.extra.get("stopping")
     if stopping:
         verdict = "reached" if stopping["reached"] else "NOT reached (cap)"

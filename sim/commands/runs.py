@@ -13,6 +13,9 @@ from rich.table import Table
 from sim.commands.common import fail, out_console
 from sim.errors import ScenarioError
 from sim.experiments.store import RunStore
+from sim.kpis.registry import format_value, kpi
+
+LISTED = ("service_level", "asa_s", "cost_total")  # of the headline KPIs, what fits a listing
 
 StoreDir = Annotated[
     Path | None, typer.Option("--store", help="run store folder (default: $CCSIM_STORE or ./runs)")
@@ -88,16 +91,15 @@ def runs_table(rows: list[dict[str, Any]]) -> Table:
     table.add_column("id", no_wrap=True)
     table.add_column("kind")
     table.add_column("scenario", overflow="fold")
-    for col in ("reps", "seed", "SL", "ASA s", "cost", "wall s"):
+    for col in ("reps", "seed", *(kpi(m).short for m in LISTED), "wall s"):
         table.add_column(col, justify="right")
     for r in rows:
         h = r["headline"]
+        values = [h.get(m, h.get(f"b_{m}")) for m in LISTED]
         table.add_row(
             r["id"], r["kind"], r["scenario"] or "", str(r["replications"] or ""),
             str(r["seed"] if r["seed"] is not None else ""),
-            _fmt(h.get("service_level", h.get("b_service_level")), "{:.1%}"),
-            _fmt(h.get("asa_s", h.get("b_asa_s")), "{:,.1f}"),
-            _fmt(h.get("cost_total", h.get("b_cost_total")), "{:,.0f}"),
+            *("" if v is None else format_value(m, v) for m, v in zip(LISTED, values, strict=True)),
             _fmt(r["wall_time_s"], "{:,.1f}"),
         )  # fmt: skip
     return table

@@ -19,7 +19,9 @@ from sim.experiments.backends import auto_workers, make_backend
 from sim.experiments.store import RunStore
 from sim.experiments.sweep import SweepResult, load_grid, point_models, run_sweep
 from sim.experiments.sweep_plots import write_plots
+from sim.kpis.registry import HEADLINE, format_value, kpi
 from sim.output import check_out_dir
+from sim.render.cells import half_width
 
 
 def register(app: typer.Typer) -> None:
@@ -128,23 +130,17 @@ def sweep_table(result: SweepResult) -> Table:
     )
     for path in result.grid.paths:
         table.add_column(path.rsplit(".", 1)[-1], overflow="fold")
-    shown = [("service_level", "SL", "{:.1%}"), ("asa_s", "ASA s", "{:,.1f}"),
-             ("abandon_rate", "aband.", "{:.1%}"), ("occupancy", "occ.", "{:.1%}"),
-             ("cost_total", "cost", "{:,.0f}")]  # fmt: skip
-    for _, label, _ in shown:
-        table.add_column(label, justify="right")
-    frames = {m: result.overall(m).set_index("point") for m, _, _ in shown}
+    for metric in HEADLINE:
+        table.add_column(kpi(metric).short, justify="right", no_wrap=True)
+    frames = {m: result.overall(m).set_index("point") for m in HEADLINE}
     for i, point in enumerate(result.points):
         cells = []
-        for metric, _, fmt in shown:
+        for metric in HEADLINE:
             f = frames[metric]
             if i not in f.index:
                 cells.append("")
                 continue
-            mean, lo, hi = f.loc[i, ["mean", "ci95_low", "ci95_high"]]
-            text = fmt.format(mean)
-            if hi == hi and hi > lo:
-                text += " ± " + fmt.format((hi - lo) / 2)
-            cells.append(text)
+            mean, lo, hi = (float(v) for v in f.loc[i, ["mean", "ci95_low", "ci95_high"]])
+            cells.append(format_value(metric, mean, half_width(mean, lo, hi)))
         table.add_row(*point.values(), *cells)
     return table

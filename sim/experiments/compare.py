@@ -22,14 +22,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.experiments.verdict import trade_off_verdict
 from sim.results import DIMENSION_KEYS, RunResult
 
-HEADLINE = (
-    "offered", "handled", "service_level", "asa_s", "abandon_rate", "aht_s", "occupancy",
-    "agent_hours", "cost_total", "cost_per_contact",
-)  # fmt: skip
-POINTS = {"service_level", "abandon_rate", "occupancy", "sl_offered", "sl_answered", "fcr",
-          "sl_abandons_after_threshold", "shrinkage", "bot_containment"}  # fmt: skip
+HEADLINE = ("offered", "bot_resolved", "handled", "abandon_rate", "occupancy", "agent_hours")
+QUALITY_COST = ("fcr", "repeat_rate", "contacts_per_issue", "bot_containment", "cost_total",
+                "cost_per_contact", "cost_per_resolved_issue", "sla_penalty")  # fmt: skip
+BY_CHANNEL = ("service_level", "asa_s", "abandon_rate", "aht_s")
 STATS = ("a", "b", "diff", "diff_se", "diff_ci95_low", "diff_ci95_high", "rel", "rel_ci95_low",
          "rel_ci95_high", "n")  # fmt: skip
 
@@ -87,38 +86,17 @@ class Comparison:
         return bool(((d["diff"] == 0) & (d["diff_ci95_low"].fillna(0) == 0)).all())
 
     def verdict(self) -> str:
-        """One plain line: cost, service level, ASA, abandonment of B against A."""
+        """One plain line stating the trade-off of B against A (see `sim.experiments.verdict`)."""
         a, b = self.label_a, self.label_b
         n = self.a.replications
         if self.identical():
             return f"{b} and {a} give identical results in all {n} paired replications"
-        parts = []
-        cost = self._row("cost_total")
-        if cost is not None and cost["a"] > 0 and not math.isnan(cost["rel"]):
-            rel, half = cost["rel"] * 100, _half(cost, "rel") * 100
-            if _significant(cost, "rel"):
-                more = "less" if rel < 0 else "more"
-                parts.append(f"{b} costs {_pm(abs(rel), half, '%')} {more} than {a}")
-            else:
-                parts.append(f"{b} costs the same as {a} within noise ({_pm(rel, half, '%', '+')})")
-        for metric, label, scale, unit in (
-            ("service_level", "SL", 100, " points"),
-            ("asa_s", "ASA", 1, " s"),
-            ("abandon_rate", "abandonment", 100, " points"),
-        ):
-            row = self._row(metric)
-            if row is None or math.isnan(row["diff"]):
-                continue
-            d, half = row["diff"] * scale, _half(row, "diff") * scale
-            if _significant(row, "diff"):
-                verb = "falls" if d < 0 else "rises"
-                parts.append(f"{label} {verb} {_pm(abs(d), half, unit)}")
-            else:
-                parts.append(f"{label} unchanged within noise ({_pm(d, half, unit, '+')})")
-        return "; ".join(parts) + f" ({n} paired replications, 95% CIs)"
+        blocks = self.blocks()
+        currency = self.b.model.scenario.costs.currency
+        return trade_off_verdict(blocks["overall"], blocks["by_channel"], a, b, currency, n)
 
-    def to_json(self) -> dict[str, Any]:
-        """Both scenarios, the paired differences by dimension, and the verdict."""
+    def blocks(self) -> dict[str, Any]:
+        """Paired differences by dimension: {"overall": {metric: stats}, "by_queue": {...}}."""
         diffs: dict[str, Any] = {}
         for dimension, name in DIMENSION_KEYS.items():
             if dimension not in self.differences.index.get_level_values(0):
@@ -130,6 +108,11 @@ class Comparison:
                     continue
                 block.setdefault(key, {})[metric] = {s: _num(row[s]) for s in STATS}
             diffs[name] = block.get("all", {}) if dimension == "overall" else block
+        return diffs
+
+    def to_json(self) -> dict[str, Any]:
+        """Both scenarios, the paired differences by dimension, and the verdict."""
+        diffs = self.blocks()
         ja, jb = self.a.to_json(), self.b.to_json()
         types_a, types_b = self.a.model.type_names, self.b.model.type_names
         return {
@@ -148,13 +131,6 @@ class Comparison:
             "verdict": self.verdict(),
         }
 
-    def _row(self, metric: str) -> dict[str, float] | None:
-        try:
-            row = self.differences.loc[("overall", "all", metric)]
-        except KeyError:
-            return None
-        return {s: float(row[s]) for s in STATS}
-
 
 def compare_results(a: RunResult, b: RunResult, label_a: str = "", label_b: str = "") -> Comparison:
     """Pair two runs made with the same seed and replication indices."""
@@ -168,29 +144,6 @@ def compare_results(a: RunResult, b: RunResult, label_a: str = "", label_b: str 
     shared = [t for t in a.model.type_names if t in b.model.type_names]
     diffs = paired_differences(a.replication_kpis, b.replication_kpis)
     return Comparison(a, b, diffs, label_a, label_b, shared)
-
-
-def _pm(value: float, half: float, unit: str, sign: str = "") -> str:
-    """`12.4% ± 1.1%` or `3.2 ± 0.8 points`, with enough decimals to show the half-width."""
-    places = 1
-    if half > 0 and math.isfinite(half):
-        places = max(1, min(4, 1 - math.floor(math.log10(half))))
-    if not math.isfinite(half):
-        return f"{value:{sign}.{places}f}{unit} (no CI)"
-    if unit == "%":
-        return f"{value:{sign}.{places}f}% ± {half:.{places}f}%"
-    return f"{value:{sign}.{places}f} ± {half:.{places}f}{unit}"
-
-
-def _half(row: dict[str, float], stat: str) -> float:
-    return (row[f"{stat}_ci95_high"] - row[f"{stat}_ci95_low"]) / 2
-
-
-def _significant(row: dict[str, float], stat: str) -> bool:
-    lo, hi = row[f"{stat}_ci95_low"], row[f"{stat}_ci95_high"]
-    if math.isnan(lo) or math.isnan(hi):
-        return row[stat] != 0
-    return lo > 0 or hi < 0
 
 
 def _num(value: Any) -> float | None:

@@ -41,22 +41,13 @@ from sim.experiments.replications import Replications
 from sim.experiments.tasks import RepOutcome, RepTask, run_task
 from sim.kpis.compute import ReplicationKpis
 from sim.kpis.ratios import SL_VARIANTS, ratios
+from sim.kpis.registry import REGISTRY, SUM, by_segments
+from sim.kpis.registry import WEIGHTED as WEIGHTED_RULE
 from sim.model import Model, compile_model
 from sim.model.calendar import horizon_start_utc
 
-ADDITIVE = (
-    "agent_hours", "issues", "issues_resolved", "issues_unresolved", "issues_abandoned",
-    "issues_open", "labour_cost", "telephony_cost", "bot_cost", "sla_penalty", "cost_total",
-    "scheduled_hours", "callbacks_offered",
-)  # fmt: skip
-WEIGHTED = {
-    "occupancy": "agent_hours",
-    "fcr": "issues",
-    "contacts_per_issue": "issues",
-    "unresolved_share": "issues",
-    "contacts_per_resolved_issue": "issues_resolved",
-    "shrinkage": "scheduled_hours",
-}
+ADDITIVE = tuple(by_segments(SUM))
+WEIGHTED = {k: REGISTRY[k].weight for k in by_segments(WEIGHTED_RULE) if k != "chat_concurrency"}
 
 
 @dataclass(frozen=True)
@@ -183,7 +174,8 @@ def combine(parts: list[ReplicationKpis], offsets: list[int], sl_column: str) ->
             weight = _weights(stacked, col)
             rest[col] = _weighted(values, weight, by)
     summary = contact.join(pd.DataFrame(rest), how="outer")
-    _costs_per_unit(summary)
+    resolved = sums.groupby(level=["dimension", "key"]).sum(min_count=1)["resolved_by_agent"]
+    _costs_per_unit(summary, resolved)
     summary = summary.replace([np.inf, -np.inf], np.nan)
     return ReplicationKpis(summary.sort_index(), intervals.sort_index(), sums.sort_index())
 
@@ -217,7 +209,7 @@ def _weighted(values: pd.Series, weight: pd.Series, by: list[str]) -> pd.Series:
         return (num / den).where(den > 0)
 
 
-def _costs_per_unit(summary: pd.DataFrame) -> None:
+def _costs_per_unit(summary: pd.DataFrame, resolved_by_agent: pd.Series) -> None:
     if "labour_cost" not in summary:
         return
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -230,4 +222,7 @@ def _costs_per_unit(summary: pd.DataFrame) -> None:
             per_contact.loc[overall] = summary.loc[overall, "cost_total"] / handled_all
         summary["cost_per_contact"] = per_contact.where(summary["labour_cost"].notna())
         if "issues_resolved" in summary:
-            summary["cost_per_resolved_issue"] = summary["cost_total"] / summary["issues_resolved"]
+            per_site = summary["labour_cost"] / resolved_by_agent.reindex(summary.index)
+            overall = summary["cost_total"] / summary["issues_resolved"]
+            is_site = summary.index.get_level_values("dimension") == "site"
+            summary["cost_per_resolved_issue"] = overall.where(~is_site, per_site)

@@ -1,4 +1,11 @@
-"""Confidence intervals over independent replications (Student t, two-sided 95%)."""
+"""Confidence intervals over independent replications (Student t, two-sided 95%), kept in range.
+
+A t-interval is symmetric, so for a share near 0 or 1 (an interval with a handful of contacts, all
+answered in time in most replications) or a small count it can reach past the KPI's range: below
+0 or above 100%. The bounds are clipped to the range the KPI registry gives (shares in [0, 1],
+counts, durations and costs >= 0): the clipped interval still covers every value the KPI can take
+inside the t-interval, and never reports one it cannot take.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.kpis.registry import value_range
+
 
 def summarize(values: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Mean, standard error and 95% CI of every column over the `replication` level.
 
     `values` is indexed by `by` + ["replication"]; the result has one row per `by` key and a
-    column MultiIndex (metric, statistic) with statistics mean, se, ci95_low, ci95_high, n.
+    column MultiIndex (metric, statistic) with statistics mean, se, ci95_low, ci95_high, n. CI
+    bounds are clipped to each registered KPI's range.
     """
     grouped = values.groupby(level=by, observed=True, sort=True)
     mean = grouped.mean()
@@ -22,13 +32,17 @@ def summarize(values: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         stats.t.ppf(0.975, np.maximum(n.to_numpy() - 1, 1)), index=n.index, columns=n.columns
     )
     half = (t * se).where(n > 1)
+    low, high = mean - half, mean + half
+    for col in mean.columns:
+        lo, hi = value_range(col)
+        low[col], high[col] = low[col].clip(lower=lo, upper=hi), high[col].clip(lo, hi)
     return (
         pd.concat(
             {
                 "mean": mean,
                 "se": se.where(n > 1),
-                "ci95_low": mean - half,
-                "ci95_high": mean + half,
+                "ci95_low": low,
+                "ci95_high": high,
                 "n": n,
             },
             axis=1,

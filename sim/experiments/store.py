@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError
+from sim.kpis.registry import HEADLINE
 from sim.results import RunResult
 
 STORE_ENV = "CCSIM_STORE"
 INDEX_NAME = "index.sqlite"
 RUN_FILE = "run.json"
-HEADLINE = ("service_level", "asa_s", "abandon_rate", "occupancy", "cost_total")
 _COLUMNS = (
     "id", "created_utc", "kind", "scenario", "scenario_hash", "seed", "replications",
     "ccsim_version", "wall_time_s", "headline", "command", "path",

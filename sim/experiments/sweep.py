@@ -32,6 +32,7 @@ from sim.experiments.backends import Backend, SerialBackend
 from sim.experiments.overrides import override_scenario, parse_override
 from sim.experiments.replications import Replications
 from sim.experiments.tasks import RepOutcome, RepTask, run_task
+from sim.kpis.registry import HEADLINE
 from sim.model import Model, compile_model
 from sim.scenario import Scenario
 
@@ -113,9 +114,8 @@ class SweepResult:
 
     def to_json(self) -> dict[str, Any]:
         """Grid, provenance and the headline KPIs (mean and CI) of every point."""
-        headline = ("service_level", "asa_s", "abandon_rate", "occupancy", "cost_total")
         rows = self.table[(self.table["dimension"] == "overall") &
-                          self.table["metric"].isin(headline)]  # fmt: skip
+                          self.table["metric"].isin(HEADLINE)]  # fmt: skip
         points = []
         for i, point in enumerate(self.points):
             mine = rows[rows["point"] == i]

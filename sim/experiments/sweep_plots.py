@@ -13,15 +13,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.experiments.sweep import SweepResult
+from sim.kpis.registry import HEADLINE, SHARE, axis_label, kpi
 
-PLOTTED = {
-    "service_level": ("service level", True),
-    "asa_s": ("ASA (s)", False),
-    "abandon_rate": ("abandon rate", True),
-    "occupancy": ("occupancy", True),
-    "cost_total": ("total cost", False),
-    "cost_per_contact": ("cost per contact", False),
-}
+PLOTTED = (*HEADLINE, "cost_per_contact")
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
 
 
@@ -31,7 +25,8 @@ def sweep_figure(result: SweepResult) -> go.Figure:
     cols = 2 if len(metrics) > 1 else 1
     rows = max(1, math.ceil(len(metrics) / cols))
     fig = make_subplots(
-        rows=rows, cols=cols, subplot_titles=[PLOTTED[m][0] for m in metrics],
+        rows=rows, cols=cols,
+        subplot_titles=[axis_label(m, result.base.costs.currency) for m in metrics],
         vertical_spacing=0.12 if rows > 1 else 0.2,
     )  # fmt: skip
     x_path, others = result.grid.paths[0], result.grid.paths[1:]
@@ -64,7 +59,7 @@ def sweep_figure(result: SweepResult) -> go.Figure:
                 row=row + 1, col=col + 1,
             )  # fmt: skip
         fig.update_xaxes(title_text=x_path, row=row + 1, col=col + 1)
-        if PLOTTED[metric][1]:
+        if kpi(metric).kind == SHARE:
             fig.update_yaxes(tickformat=".0%", row=row + 1, col=col + 1)
     fig.update_layout(
         title=f"{result.base.name}: sweep, {result.replications} replications per point "

@@ -2,9 +2,11 @@
 
 Per site, labour is the groups' wage x worked shift hours unless the site has a vendor price
 (per logged hour, per productive hour, per handled minute or per contact). Telephony is charged per
-voice minute in the system (IVR/bot, queue and talk). SLA penalties are paid for each interval or
-day in which a channel's service level is below its target. Shrinkage is the share of planned
-shift time not spent on the phone (off-phone activities and absences).
+voice minute in the system (IVR/bot, queue and talk). A site's cost per resolved issue is its
+labour over the issues its agents resolved (bot-resolved issues belong to no site). SLA penalties
+are paid for each interval or day in which a channel's service level is below its target.
+Shrinkage is the share of planned shift time not spent on the phone (off-phone activities and
+absences).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def cost_kpis(
     done = contacts[contacts["site_idx"] >= 0].groupby("site_idx")
     handled_min = done["handle_s"].sum().reindex(range(n_sites), fill_value=0.0) / 60
     handled = done["completed"].sum().reindex(range(n_sites), fill_value=0.0)
+    resolved = done["resolved_by_agent"].sum().reindex(range(n_sites), fill_value=0.0)
     labour = np.empty(n_sites)
     for s, site in enumerate(sc.sites):
         price = site.pricing
@@ -79,7 +82,10 @@ def cost_kpis(
                 "sla_penalty": [*nan, penalty],
                 "cost_total": [*labour, total],
                 "cost_per_contact": [*(labour / handled.to_numpy()), total / handled_all],
-                "cost_per_resolved_issue": [*nan, total / issues_resolved],
+                "cost_per_resolved_issue": [
+                    *(labour / resolved.to_numpy()),
+                    total / issues_resolved,
+                ],
                 "scheduled_hours": [*(worked / HOUR), worked.sum() / HOUR],
                 "shrinkage": [*(1 - online / planned), 1 - online.sum() / planned.sum()],
             },

@@ -35,16 +35,23 @@ def test_run_json_shape(default_json):
             overall[metric]["ci95_low"] <= overall[metric]["mean"] <= overall[metric]["ci95_high"]
         )
     assert set(data["kpis"]["by_queue"]) == {
-        "en_voice_us", "es_voice_es", "en_chat_us", "es_chat_es", "en_email_us", "es_email_es"
+        "en_voice_us", "es_voice_es", "fr_voice_ca", "en_chat_us", "es_chat_es", "en_email_us",
+        "es_email_es", "fr_email_ca",
     }  # fmt: skip
-    assert set(data["kpis"]["by_site"]) == {"mexico_city", "manila"}
+    assert set(data["kpis"]["by_site"]) == {"mexico_city", "manila", "montreal"}
     assert data["conservation"]["holds"] is True
     assert len(data["conservation"]["replications"]) == 3
 
 
 def test_default_scenario_is_plausible(default_json):
-    """The bundled default looks like a real operation: SL near 80/20, occupancy 70-90%."""
+    """The bundled default looks like a real operation: SL near 80/20, occupancy 70-90%, and it
+    shows the whole mission: a chatbot containing chats, FCR below 1 with repeats, costs."""
     overall = default_json["kpis"]["overall"]
+    assert 0.2 <= overall["bot_containment"]["mean"] <= 0.4
+    assert 0.7 <= overall["fcr"]["mean"] < 0.95 and overall["repeats"]["mean"] > 0
+    assert overall["contacts_per_issue"]["mean"] > 1
+    assert overall["cost_per_resolved_issue"]["mean"] > overall["cost_per_contact"]["mean"] > 0
+    assert {"en", "es", "fr"} <= set(default_json["kpis"]["by_language"])
     voice = {q: v for q, v in default_json["kpis"]["by_queue"].items() if "voice" in q}
     for q in voice.values():
         assert 0.7 <= q["service_level"]["mean"] <= 0.95
@@ -60,10 +67,14 @@ def test_run_is_reproducible():
 
 
 def test_run_table_output():
-    """Without --json a table of KPIs with CI half-widths is printed."""
+    """Without --json the mission report is printed: header, queues, journeys, costs, staffing."""
     result = _run("run", "--replications", "2")
     assert result.exit_code == 0
-    assert "en_voice_us" in result.stdout and "±" in result.stdout and "occupancy" in result.stdout
+    out = result.stdout
+    assert "en_voice_us" in out and "±" in out and "occ." in out
+    for part in ("onshore", "nearshore", "offshore", "targets: voice 80% in 20 s", "FCR",
+                 "contained", "per resolved", "staffing needs", "ccsim staff"):
+        assert part in out, part
 
 
 def test_out_folder_written_and_never_overwritten(tmp_path):
@@ -114,7 +125,7 @@ def test_negative_rate_and_unknown_zone_exit_2(tmp_path):
     from sim.scenario import DEFAULT_SCENARIO
 
     text = DEFAULT_SCENARIO.read_text()
-    bad = text.replace("volume_per_day: 2400", "volume_per_day: -2400").replace(
+    bad = text.replace("volume_per_day: 2200", "volume_per_day: -2200").replace(
         "timezone: Asia/Manila", "timezone: Asia/Nowhere"
     )
     path = tmp_path / "bad.yaml"

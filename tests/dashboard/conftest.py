@@ -13,7 +13,7 @@ import pytest
 from dash import Dash
 
 from dashboard.app import create_app
-from dashboard.state import AppState, app_state
+from dashboard.shared.state import AppState, app_state
 from sim import api
 from sim.results import RunResult
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import single_queue
 
-from dashboard.components.kpi_cards import kpi_card, kpi_cards
-from dashboard.data import DashboardData, Estimate, KpiCard, _card
+from dashboard.shared.cards import CardSpec, Estimate, KpiCard, build_card, kpi_card, kpi_cards
+from dashboard.shared.served import DashboardData
 from sim import api
 from sim.results import RunResult
 from sim.scenario import scenario_from_dict
@@ -16,7 +16,7 @@ NEW_CARDS = ("fcr", "bot_containment", "cost_per_contact", "cost_per_resolved_is
 
 def card_texts(card: KpiCard, currency: str = "USD") -> dict[str, str]:
     """The rendered card's label, value, CI and small print, by CSS class."""
-    div = kpi_card(card, currency)
+    div = kpi_card(card, currency=currency)
     return {child.className.split()[0]: child.children for child in div.children}
 
 
@@ -67,9 +67,12 @@ def test_new_cards_render_units_and_breakdowns(journey_cards) -> None:
     assert cost["kpi-breakdown"].startswith("site EUR ")  # by site
 
 
-def test_default_scenario_has_no_containment(small_result: RunResult) -> None:
+def test_a_scenario_without_bot_has_no_containment() -> None:
     """Without a bot the containment card shows a dash, no CI, and says why; others have values."""
-    cards = {card.metric: card for card in DashboardData.from_result(small_result).cards}
+    data = single_queue(rate_per_s=0.05, agents=25, days=0.5)
+    data["sites"][0]["groups"][0]["wage_per_hour"] = 20.0
+    result = api.run(scenario_from_dict(data), replications=2, seed=3)
+    cards = {card.metric: card for card in DashboardData.from_result(result).cards}
     texts = card_texts(cards["bot_containment"])
     assert texts["kpi-value"] == "–"
     assert texts["kpi-ci"] == "95% CI –"
@@ -80,7 +83,7 @@ def test_default_scenario_has_no_containment(small_result: RunResult) -> None:
 
 def test_a_kpi_the_run_lacks_gives_a_dash(small_result: RunResult) -> None:
     """A metric missing from the results makes an undefined card, not an error."""
-    card = _card(small_result, "no_such_kpi", "Nothing", "money", "site")
+    card = build_card(small_result, CardSpec("no_such_kpi", "Nothing", "money", "site"))
     assert card.overall == Estimate(None, None, None) and card.breakdown == ()
     texts = card_texts(card)
     assert texts["kpi-value"] == "–" and texts["kpi-breakdown"] == "not defined for this run"

@@ -11,13 +11,13 @@ import plotly.graph_objects as go
 import pytest
 from dash import Dash
 
-from dashboard import lab
-from dashboard.compare_data import comparison_record, parse_factors, run_cost_sweep
-from dashboard.figures_compare import cost_sl_figure, difference_figure
-from dashboard.figures_lab import erlang_figure, pooling_figure, variability_figure
-from dashboard.figures_staffing import staffing_figure
-from dashboard.staffing_data import site_series, staffing_view
-from dashboard.state import AppState
+from dashboard.pages.compare.experiments import comparison_record, parse_factors, run_cost_sweep
+from dashboard.pages.compare.figures import cost_sl_figure, difference_figure
+from dashboard.pages.lab import queue as lab
+from dashboard.pages.lab.figures import erlang_figure, pooling_figure, variability_figure
+from dashboard.pages.staffing.figures import staffing_figure
+from dashboard.pages.staffing.plan import site_series, staffing_view
+from dashboard.shared.state import AppState
 from sim import api
 from sim.analytic import erlang_a_metrics, erlang_c_metrics
 from sim.errors import ScenarioError
@@ -28,7 +28,7 @@ BASE = lab.LabParams(rate_per_h=120, aht_min=4, agents=10, patience_min=0, concu
 
 
 def page(name: str) -> ModuleType:
-    return sys.modules[f"dashboard.pages.{name}"]
+    return sys.modules[f"dashboard.pages.{name}.page"]
 
 
 def assert_labelled(fig: go.Figure) -> None:

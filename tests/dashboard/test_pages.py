@@ -15,16 +15,17 @@ import yaml
 from dash import Dash, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import figures_results as fr
-from dashboard.journeys import BOT, QUEUE, RESOLVED, journey_flows
-from dashboard.results_data import RESULT_CARDS, kpi_parquet, kpi_table, result_cards
-from dashboard.scenario_forms import all_fields, apply_edits, set_path
-from dashboard.session import add_run, current_token, edited_scenario, run_entry
-from dashboard.staffing_data import site_series, staffing_view, totals
-from dashboard.state import STARTUP_TOKEN, AppState, SessionRun
-from dashboard.stored_runs import list_runs, load_run, save_run
+from dashboard.pages.results import figures as fr
+from dashboard.pages.results.downloads import kpi_parquet, kpi_table
+from dashboard.pages.scenario.forms import all_fields, apply_edits, set_path
+from dashboard.pages.staffing.plan import site_series, staffing_view, totals
+from dashboard.shared.cards import RESULT_CARDS, build_cards
+from dashboard.shared.session import add_run, current_token, edited_scenario, run_entry
+from dashboard.shared.state import STARTUP_TOKEN, AppState, SessionRun
+from dashboard.shared.stored_runs import list_runs, load_run, save_run
 from sim import api
 from sim.errors import ScenarioError
+from sim.kpis.journeys import BOT, QUEUE, RESOLVED, journey_flows
 from sim.results import RunResult
 from sim.scenario import BUNDLED_DIR, load_scenario
 
@@ -33,7 +34,7 @@ SCENARIOS = Path(BUNDLED_DIR)
 
 def page(name: str) -> ModuleType:
     """A page module as the app loaded it (pages can only be imported once an app exists)."""
-    return sys.modules[f"dashboard.pages.{name}"]
+    return sys.modules[f"dashboard.pages.{name}.page"]
 
 
 def upload(text: str | bytes, name: str = "bad.yaml") -> tuple[str, str]:
@@ -220,8 +221,8 @@ def test_journey_flows_conserve_contacts() -> None:
 
 def test_result_cards_and_downloads(small_result: RunResult) -> None:
     """Eight cards, CIs clipped to the metric's range; KPI table as CSV/Parquet round-trips."""
-    cards = result_cards(small_result)
-    assert [c.metric for c in cards] == [m for m, *_ in RESULT_CARDS]
+    cards = build_cards(small_result, RESULT_CARDS)
+    assert [c.metric for c in cards] == [spec.metric for spec in RESULT_CARDS]
     for card in cards:
         est = card.overall
         assert est.mean is not None and est.low <= est.mean <= est.high

@@ -69,7 +69,8 @@ def test_more_agents_verdict_and_crn_variance_reduction():
                       overrides_b=["sites.site.groups.g.shifts[0].headcount=+3"])  # fmt: skip
     sl = cmp.diff("service_level")
     assert sl["diff_ci95_low"] > 0
-    assert "SL rises" in cmp.verdict() and "B costs 16.7% ± 0.0% more than A" in cmp.verdict()
+    verdict = cmp.verdict()
+    assert "voice service level rises" in verdict and "B costs 16.7% ± 0.0% more than A" in verdict
     n = 6
     se_a = cmp.a.kpi("service_level")["ci95_high"] - cmp.a.kpi("service_level")["mean"]
     se_b = cmp.b.kpi("service_level")["ci95_high"] - cmp.b.kpi("service_level")["mean"]

@@ -62,7 +62,10 @@ def test_staff_cli_table_json_and_out(tmp_path):
     assert "mexico_city/es_team" in result.stdout
     data = json.loads(_run("staff", "--json", "--target", "sl=0.9@20").stdout)
     assert data["method"] == "erlang" and data["targets"]["channels"]["voice"]["sl"] == 0.9
-    assert data["totals"]["fte"] > 0 and len(data["intervals"]) == 4 * 336
+    groups = {(row["site"], row["group"]) for row in data["intervals"]}
+    intervals = {row["interval"] for row in data["intervals"]}
+    assert data["totals"]["fte"] > 0 and len(intervals) == 336  # one week of half hours
+    assert len(data["intervals"]) == len(groups) * len(intervals)  # one row per group and interval
     out = tmp_path / "staff"
     assert _run("staff", "--summary-only", "--out", str(out)).exit_code == 0
     assert {"by_group.csv", "by_group.parquet", "by_type.csv", "staffing.json"} <= {

@@ -1,1 +1,0 @@
-"""Reusable layout pieces: the app shell (header, navigation, footer) and KPI cards."""

@@ -1,0 +1,172 @@
+"""The compare page's computations: paired comparisons and cost vs service-level sweeps.
+
+Both return small JSON-ready records (kept in the page's store, drawn by plain functions), so
+the heavy work runs once in a background job and re-drawing never simulates again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sim import api
+from sim.api import Comparison, Scenario, ScenarioError, SweepResult
+from sim.results import RunResult
+
+# metric, label, kind (percent, duration, money, count)
+COMPARE_METRICS: tuple[tuple[str, str, str], ...] = (
+    ("service_level", "Service level", "percent"),
+    ("asa_s", "Average speed of answer", "duration"),
+    ("abandon_rate", "Abandonment", "percent"),
+    ("aht_s", "Average handle time", "duration"),
+    ("fcr", "First-contact resolution", "percent"),
+    ("occupancy", "Occupancy", "percent"),
+    ("handled", "Contacts handled", "count"),
+    ("agent_hours", "Agent hours", "count"),
+    ("cost_total", "Total cost", "money"),
+    ("cost_per_contact", "Cost per contact", "money"),
+)
+HEADCOUNT_PATH = "sites.*.groups.*.shifts.*.headcount"
+SWEEP_METRICS = ("service_level", "abandon_rate", "asa_s", "cost_total", "cost_per_contact")
+Progress = Callable[[int, int], None]
+
+
+def _f(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def comparison_record(comp: Comparison) -> dict[str, Any]:
+    """Headline KPIs of A and B with CIs, B - A and B/A - 1 with paired CIs, and the verdict."""
+    rows = []
+    for metric, label, kind in COMPARE_METRICS:
+        try:
+            a, b, d = comp.a.kpi(metric), comp.b.kpi(metric), comp.diff(metric)
+        except KeyError:
+            continue
+        if a["mean"] is None or b["mean"] is None:
+            continue
+        low, high = _f(d["diff_ci95_low"]), _f(d["diff_ci95_high"])
+        rows.append({
+            "metric": metric, "label": label, "kind": kind,
+            "a": a["mean"], "a_low": a["ci95_low"], "a_high": a["ci95_high"],
+            "b": b["mean"], "b_low": b["ci95_low"], "b_high": b["ci95_high"],
+            "diff": _f(d["diff"]), "diff_low": low, "diff_high": high,
+            "rel": _f(d["rel"]), "rel_low": _f(d["rel_ci95_low"]),
+            "rel_high": _f(d["rel_ci95_high"]),
+            "significant": bool(low is not None and high is not None and (low > 0 or high < 0)),
+        })  # fmt: skip
+    return {
+        "label_a": comp.label_a,
+        "label_b": comp.label_b,
+        "verdict": comp.verdict(),
+        "replications": comp.a.replications,
+        "seed": comp.a.seed,
+        "currency": comp.a.model.scenario.costs.currency,
+        "rows": rows,
+    }
+
+
+def shortened(scenario: Scenario, days: float | None) -> Scenario:
+    """The scenario cut to its first `days` days (for a quicker sweep); unchanged if None."""
+    if days is None or days >= scenario.horizon.days:
+        return scenario
+    return api.load(scenario, [f"horizon.days={days:g}"])[0]
+
+
+def headcount_values(factors: Sequence[float]) -> list[list[str]]:
+    """The sweep's override values: every shift line's headcount times each factor (rounded)."""
+    return [[f"*{f:g}" for f in factors]]
+
+
+def sweep_points(result: SweepResult, factors: Sequence[float]) -> list[dict[str, Any]]:
+    """Per point: the headcount factor and the overall and voice KPIs (mean, low, high)."""
+    t = result.table
+    points = []
+    for p, factor in enumerate(factors):
+        mine = t[t["point"] == p]
+        point: dict[str, Any] = {"factor": factor}
+        for dimension, key, prefix in (("overall", "all", ""), ("channel", "voice", "voice_")):
+            sel = mine[(mine["dimension"] == dimension) & (mine["key"] == key)]
+            for row in sel[sel["metric"].isin(SWEEP_METRICS)].itertuples():
+                point[prefix + row.metric] = [_f(row.mean), _f(row.ci95_low), _f(row.ci95_high)]
+        points.append(point)
+    return points
+
+
+def run_cost_sweep(
+    sources: Sequence[tuple[str, Scenario]],
+    factors: Sequence[float],
+    replications: int,
+    seed: int,
+    days: float | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Sweep headcount over `factors` for every scenario: one cost-vs-SL curve per scenario."""
+    values = headcount_values(factors)
+    total = len(sources) * len(factors) * replications
+    series = []
+    for k, (label, scenario) in enumerate(sources):
+        base = shortened(scenario, days)
+        offset = k * len(factors) * replications
+
+        def tick(done: int, _n: int, offset: int = offset) -> None:
+            if progress is not None:
+                progress(offset + done, total)
+
+        result = api.sweep(base, [HEADCOUNT_PATH], values, replications, seed, tick, label)
+        series.append({
+            "label": label,
+            "currency": base.costs.currency,
+            "target": base.channels.voice.sl_target,
+            "points": sweep_points(result, factors),
+        })  # fmt: skip
+    return {"replications": replications, "seed": seed, "days": days, "series": series}
+
+
+def parse_factors(text: str | None) -> list[float]:
+    """'0.9, 1, 1.1' -> [0.9, 1.0, 1.1]; ValueError with a readable message otherwise."""
+    parts = [p for p in (text or "").replace(";", ",").split(",") if p.strip()]
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise ValueError(
+            f"headcount factors {text!r}: give numbers separated by commas, e.g. 0.9, 1, 1.1"
+        ) from None
+    if not 1 <= len(values) <= 8 or any(not 0 < v <= 5 for v in values):
+        raise ValueError("headcount factors: give 1 to 8 factors, each above 0 and at most 5")
+    return sorted(set(values))
+
+
+Side = tuple[Scenario, RunResult | None, str]  # scenario, its finished run (if any), label
+
+
+def compare_job(
+    progress: Progress | None, a: Side, b: Side, replications: int, seed: int
+) -> dict[str, Any]:
+    """The worker's comparison: two finished runs paired as they are, else both simulated."""
+    (sc_a, res_a, label_a), (sc_b, res_b, label_b) = a, b
+    if res_a is not None and res_b is not None:
+        try:
+            comp = api.compare_runs(res_a, res_b, label_a, label_b)
+        except ValueError as exc:
+            raise ScenarioError(f"these two runs cannot be paired: {exc}") from None
+    else:
+        comp = api.compare(sc_a, sc_b, replications=replications, seed=seed, progress=progress)
+        comp.label_a, comp.label_b = label_a, label_b
+    return comparison_record(comp)
+
+
+def sweep_job(
+    progress: Progress | None,
+    sources: Sequence[tuple[str, Scenario]],
+    factors: Sequence[float],
+    replications: int,
+    seed: int,
+    days: float | None,
+) -> dict[str, Any]:
+    """The worker's sweep (see `run_cost_sweep`)."""
+    return run_cost_sweep(sources, factors, replications, seed, days, progress)

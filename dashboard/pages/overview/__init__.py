@@ -1,0 +1,1 @@
+"""The overview page: page.py registers it; the modules beside it are its private helpers."""

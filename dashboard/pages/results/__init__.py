@@ -1,0 +1,1 @@
+"""The results page: page.py registers it; the modules beside it are its private helpers."""
