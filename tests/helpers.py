@@ -85,3 +85,14 @@ def assert_within(estimates: dict[str, tuple[float, float]], truth: dict[str, fl
     for key, expected in truth.items():
         mean, se = estimates[key]
         assert abs(mean - expected) <= k * se, f"{key}: simulated {mean} ± {se}, theory {expected}"
+
+
+def browser_port(offset: int) -> int:
+    """A port for a browser test's server: $CCSIM_TEST_PORT_BASE (default 8058) + `offset`.
+
+    Each browser test file takes its own offset, so files never share a port, and engineers
+    running browser tests side by side on one machine set different bases.
+    """
+    import os
+
+    return int(os.environ.get("CCSIM_TEST_PORT_BASE", "8058")) + offset

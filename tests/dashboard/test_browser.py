@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+from helpers import browser_port
 
 from dashboard.app import create_app
 from sim.results import RunResult
@@ -34,7 +35,7 @@ return Array.from(document.querySelectorAll('#overview-occupancy .g-xtitle, '
 def test_overview_page_loads_and_toggles_local_time(dash_duo, small_result: RunResult) -> None:
     """Cards show numbers (a dash where undefined), charts draw, the clock toggle moves Manila's
     axis, the console is clean."""
-    dash_duo.start_server(create_app(result=small_result))
+    dash_duo.start_server(create_app(result=small_result), port=browser_port(0))
 
     for metric in CARDS:
         value = dash_duo.wait_for_element(f"#kpi-{metric} .kpi-value").text

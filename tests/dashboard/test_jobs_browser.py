@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import single_queue
+from helpers import browser_port, single_queue
 
 from dashboard.app import create_app
 from dashboard.shared.state import AppState, app_state
 from sim import api
 
 pytestmark = pytest.mark.browser
-PORT = 8061  # apart from the other browser tests' default 8050
-SERVER_PORT = 8062
+PORT = browser_port(3)  # each browser test file has its own port
+SERVER_PORT = browser_port(4)
 READY = "#run-kpi-service_level .kpi-value"
 JOB_JS = "return sessionStorage.getItem('run-job')"
 

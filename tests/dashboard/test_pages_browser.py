@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import browser_port
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.app import create_app
@@ -37,7 +38,9 @@ PROGRESS_JS = "return document.querySelector('#run-progress-text').textContent"
 @pytest.fixture
 def served(dash_duo, small_result: RunResult, tmp_path: Path):
     """A started app on the small run, with its own run store."""
-    dash_duo.start_server(create_app(result=small_result, store=tmp_path / "runs"))
+    dash_duo.start_server(
+        create_app(result=small_result, store=tmp_path / "runs"), port=browser_port(1)
+    )
     return dash_duo
 
 
