@@ -85,7 +85,7 @@ def scenario_volumes(plan: Plan, sc: Scenario, days: pd.DatetimeIndex) -> np.nda
     out = np.zeros((len(sc.demand), len(days)))
     for c, ct in enumerate(sc.demand):
         weekday = np.asarray(ct.weekday_profile, float)
-        daily = ct.volume_per_day * (weekday / weekday.mean())[days.dayofweek]
+        daily = ct.volume_per_day * (weekday / weekday.mean())[days.day_of_week]
         if plan.volumes.scenario_peaks:
             for p in ct.peaks:
                 daily = np.where(_in(days, p.start, p.end), daily * p.multiplier, daily)
