@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from sim import api
@@ -20,29 +21,33 @@ from sim.errors import ScenarioError
 
 
 def weeks_table(result) -> Table:
-    """One row per week, all groups together."""
+    """One row per week, all groups together; fits 80 columns."""
     bw = result.by_week()
-    table = Table(title=f"{result.setup.plan.name}: FTE per week (required = scheduled FTE with "
-                  "shrinkage; available = effective FTE + overtime - undertime)",
-                  title_justify="left")  # fmt: skip
-    cols = [("week", "week", "{}"), ("week_start", "starts", "{}"),
-            ("required_fte", "required", "{:,.1f}"), ("available_fte", "available", "{:,.1f}"),
-            ("gap_fte", "gap", "{:+,.1f}"), ("headcount", "headcount", "{:,.1f}"),
-            ("hires", "hires", "{:,.0f}"), ("in_training", "in training", "{:,.0f}"),
-            ("attrition", "attrition", "{:,.1f}"), ("overtime_fte", "overtime", "{:,.1f}"),
-            ("cost", "cost", "{:,.0f}")]  # fmt: skip
+    table = Table(title=f"{result.setup.plan.name}: FTE per week", title_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False,
+                  caption="required: scheduled FTE (shrinkage included); avail.: effective FTE + "
+                  "overtime - undertime; *: some group short (see below); train.: in training; "
+                  "attr.: leavers; cost: thousands per week",
+                  caption_justify="left")  # fmt: skip
+    cols = [("week", "week", "{}"), ("week_start", "starts", "{:%m-%d}"),
+            ("required_fte", "required", "{:,.1f}"), ("available_fte", "avail.", "{:,.1f}"),
+            ("gap_fte", "gap", "{:+,.1f}"), ("hires", "hires", "{:,.0f}"),
+            ("in_training", "train.", "{:,.0f}"), ("attrition", "attr.", "{:,.1f}"),
+            ("cost", "cost k", "{:,.0f}")]  # fmt: skip
+    bw = bw.assign(cost=bw["cost"] / 1000.0)
     for _, label, _ in cols:
-        table.add_column(label, justify="left" if label in ("week", "starts") else "right")
+        table.add_column(label, justify="left" if label in ("week", "starts") else "right",
+                         no_wrap=True)  # fmt: skip
     for r in bw.itertuples():
         cells = [f.format(getattr(r, k)) for k, _, f in cols]
         if r.short_fte > 0:
-            cells[4] = f"[red]{cells[4]}[/] [dim]({r.short_groups} short)[/]"
+            cells[4] = f"[red]{cells[4]}*[/]"
         table.add_row(*cells)
     return table
 
 
 def classes_table(result) -> Table:
-    table = Table(title="hiring classes", title_justify="left")
+    table = Table(title="hiring classes", title_justify="left", box=box.SIMPLE_HEAD)
     for c in ("site/group", "starts (week)", "size", "graduates (week)", "graduates"):
         table.add_column(c, justify="left" if c == "site/group" else "right")
     for r in result.classes.itertuples():
@@ -52,19 +57,37 @@ def classes_table(result) -> Table:
     return table
 
 
-def short_table(result) -> Table:
-    table = Table(title="weeks short of the requirement, and why", title_justify="left")
-    for c in ("week", "site/group", "required", "available", "short", "why"):
-        table.add_column(c, justify="right" if c in ("required", "available", "short") else "left")
+def cause(reason: str) -> str:
+    """The short cause of a diagnosis sentence (its words before the colon)."""
+    if reason.startswith("no hiring"):
+        return "no hiring"
+    if reason.startswith("coverable, but penalty"):
+        return "penalty cheaper"
+    if reason.startswith("coverable alone"):
+        return "monthly class limit"
+    return reason.split(":", 1)[0]
+
+
+def short_table(result) -> tuple[Table, list[str]]:
+    """Short group-weeks with their cause, and one explanation per group and cause."""
+    table = Table(title="weeks short of the requirement, and why", title_justify="left",
+                  box=box.SIMPLE_HEAD)  # fmt: skip
+    for c in ("week", "starts", "site/group", "required", "available", "short", "cause"):
+        right = c in ("required", "available", "short")
+        table.add_column(c, justify="right" if right else "left", no_wrap=True)
+    notes: dict[tuple[str, str], str] = {}
     for r in result.short_weeks().itertuples():
-        table.add_row(f"{r.week} ({r.week_start})", f"{r.site}/{r.group}",
-                      f"{r.required_fte:.1f}", f"{r.available_fte:.1f}", f"{r.short_fte:.1f}",
-                      r.reason)  # fmt: skip
-    return table
+        key = (f"{r.site}/{r.group}", cause(r.reason))
+        notes.setdefault(key, f"week {r.week}: {r.reason}")
+        table.add_row(str(r.week), f"{r.week_start:%m-%d}", key[0], f"{r.required_fte:.1f}",
+                      f"{r.available_fte:.1f}", f"{r.short_fte:.1f}", key[1])  # fmt: skip
+    lines = [f"{group} ({c}): first short {text}" for (group, c), text in notes.items()]
+    return table, lines
 
 
 def simulation_table(result) -> Table:
-    table = Table(title="plan vs simulation (95% CI over replications)", title_justify="left")
+    table = Table(title="plan vs simulation (95% CI over replications)", title_justify="left",
+                  box=box.SIMPLE_HEAD)  # fmt: skip
     for c in ("week", "metric", "plan", "simulation", "95% CI"):
         table.add_column(c, justify="left" if c in ("week", "metric") else "right")
     for r in result.simulation.itertuples():
@@ -137,10 +160,9 @@ def register(app: typer.Typer) -> None:
                 raise ScenarioError("--export-week and --export-to go together")
             if export_to is not None and export_to.exists():
                 raise ScenarioError(f"--export-to {export_to}: already exists; choose a new file")
-            if out is not None:
-                from sim.output import check_out_dir
-
-                check_out_dir(out)
+            if out is not None and out.exists():
+                raise ScenarioError(f"--out {out}: already exists; ccsim never overwrites "
+                                    "results, choose a new folder")  # fmt: skip
             weeks = _weeks_option(simulate_weeks)
             with progress_bar("planning" if not weeks else "simulating plan weeks") as bar:
                 task = bar.add_task("plan", total=None)
@@ -170,7 +192,10 @@ def register(app: typer.Typer) -> None:
         if len(result.classes):
             out_console.print(classes_table(result))
         if len(result.short_weeks()):
-            out_console.print(short_table(result))
+            table, notes = short_table(result)
+            out_console.print(table)
+            for line in notes:
+                out_console.print(line, highlight=False)
         if result.simulation is not None:
             out_console.print(simulation_table(result))
         t = result.to_json(weeks=False)["totals"]

@@ -1,6 +1,6 @@
 """`ccsim plan --out DIR`: the plan's tables as CSV and Parquet, plan.json and an HTML chart.
 
-The folder must be new (never overwritten); files are written to a hidden temporary folder that
+The folder must be new (never overwritten; missing parents are created); files are written to a hidden temporary folder that
 is renamed at the end, so an interrupted run leaves nothing half-written.
 """
 
@@ -18,6 +18,8 @@ from sim.planning.result import PlanResult
 
 def write_plan(result: PlanResult, out: Path) -> list[Path]:
     """Write weeks, by_week, classes, short_weeks (and simulation) tables, JSON and chart."""
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
     check_out_dir(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

@@ -62,7 +62,7 @@ def week_shifts(agents: np.ndarray, monday: dt.date, interval_min: int, scenario
     for a, b in _runs(agents, max_len):
         t0 = (start + pd.Timedelta(minutes=interval_min * a)).tz_convert(site_tz)
         t1 = (start + pd.Timedelta(minutes=interval_min * b)).tz_convert(site_tz)
-        counts[(WEEKDAYS[t0.dayofweek], f"{t0:%H:%M}", f"{t1:%H:%M}")] += 1
+        counts[(WEEKDAYS[t0.day_of_week], f"{t0:%H:%M}", f"{t1:%H:%M}")] += 1
     return [{"start": s, "end": e, "days": [d], "headcount": n}
             for (d, s, e), n in sorted(counts.items())]  # fmt: skip
 
