@@ -52,8 +52,13 @@ def classes_table(result) -> Table:
         table.add_column(c, justify="left" if c == "site/group" else "right")
     for r in result.classes.itertuples():
         grad = "" if r.graduation_week is None else f"week {r.graduation_week}"
-        table.add_row(f"{r.site}/{r.group}" + (" [dim](committed)[/]" if r.committed else ""),
-                      f"{r.start} ({r.start_week})", str(r.size), grad, f"{r.graduates:.1f}")
+        table.add_row(
+            f"{r.site}/{r.group}" + (" [dim](committed)[/]" if r.committed else ""),
+            f"{r.start} ({r.start_week})",
+            str(r.size),
+            grad,
+            f"{r.graduates:.1f}",
+        )
     return table
 
 
@@ -124,8 +129,11 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="write CSV + Parquet tables and an HTML chart here")
         ] = None,
         optimise: Annotated[
-            bool, typer.Option("--optimise/--no-optimise",
-                               help="choose classes (MILP) or evaluate the committed ones")
+            bool,
+            typer.Option(
+                "--optimise/--no-optimise",
+                help="choose classes (MILP) or evaluate the committed ones",
+            ),
         ] = True,  # fmt: skip
         simulate_weeks: Annotated[
             str | None,

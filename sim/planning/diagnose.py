@@ -54,9 +54,13 @@ def reason(setup: PlanSetup, g: GroupSetup, flow: Flow, t: int, required: float)
                f"{reach:.1f} of {required:.1f} FTE"  # fmt: skip
     first = g.hiring.lead_time_weeks + g.hiring.training_weeks
     if t < first:
-        return (f"lead time: the first class can start in week {g.hiring.lead_time_weeks + 1} "
-                f"and graduates in week {first + 1} ({week[min(first, len(week) - 1)]}); "
-                f"{reach:.1f} of {required:.1f} FTE reachable")
-    return (f"class limits: at most {reach:.1f} of {required:.1f} FTE reachable by then "
-            f"(max_class {g.hiring.max_class}, {g.hiring.max_classes_per_month} classes per "
-            "month, graduation and attrition)")
+        return (
+            f"lead time: the first class can start in week {g.hiring.lead_time_weeks + 1} "
+            f"and graduates in week {first + 1} ({week[min(first, len(week) - 1)]}); "
+            f"{reach:.1f} of {required:.1f} FTE reachable"
+        )
+    return (
+        f"class limits: at most {reach:.1f} of {required:.1f} FTE reachable by then "
+        f"(max_class {g.hiring.max_class}, {g.hiring.max_classes_per_month} classes per "
+        "month, graduation and attrition)"
+    )

@@ -38,7 +38,8 @@ def plan_figure(result: PlanResult, site: str | None = None, group: str | None =
     if len(short):
         fig.add_trace(go.Scatter(x=[str(d) for d in short["week_start"]], y=short["required_fte"],
                                  mode="markers", name="short week",
-                                 marker={"symbol": "x", "size": 10, "color": "#d62728"}))  # fmt: skip
+                                 marker={"symbol": "x", "size": 10,
+                                         "color": "#d62728"}))  # fmt: skip
     if len(classes):
         text = [f"{r.site}/{r.group}: {r.size} hires, graduate week {r.graduation_week}"
                 for r in classes.itertuples()]  # fmt: skip

@@ -160,7 +160,8 @@ def solve_site(setup: PlanSetup, idx: list[int], flows: list[Flow], required: np
         if hiring is None:
             continue
         for m in np.unique(setup.month):
-            used = sum(1 for gi in members for w, _ in setup.groups[gi].fixed if setup.month[w] == m)
+            used = sum(1 for gi in members for w, _ in setup.groups[gi].fixed
+                       if setup.month[w] == m)  # fmt: skip
             entries = [(blocks[gi].y0 + j, 1.0) for gi in members
                        for j, w in enumerate(blocks[gi].weeks) if setup.month[w] == m]  # fmt: skip
             if entries:
@@ -184,7 +185,8 @@ def solve_site(setup: PlanSetup, idx: list[int], flows: list[Flow], required: np
         cons.append(optimize.LinearConstraint(row, -np.inf, cap))
     else:
         cost[short_cols] = setup.plan.penalty_per_fte_week
-    res = _milp(cost, constraints=cons, integrality=integrality, bounds=bounds, options=options)  # fmt: skip
+    res = _milp(cost, constraints=cons, integrality=integrality, bounds=bounds,
+                options=options)  # fmt: skip
     if res.x is None and solver.coverage == "strict":
         res = first  # the cost phase failed at the shortage cap: keep the least-short plan
     if res.x is None:

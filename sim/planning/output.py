@@ -1,7 +1,8 @@
 """`ccsim plan --out DIR`: the plan's tables as CSV and Parquet, plan.json and an HTML chart.
 
-The folder must be new (never overwritten; missing parents are created); files are written to a hidden temporary folder that
-is renamed at the end, so an interrupted run leaves nothing half-written.
+The folder must be new (never overwritten; missing parents are created); files are written to a
+hidden temporary folder that is renamed at the end, so an interrupted run leaves nothing
+half-written.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def _net_agents(model: Model, wl: Workload, targets: Targets, n: int) -> np.ndar
         if channel in ("voice", "chat"):
             continue
         t = targets.for_channel(channel)
-        work = (wl.rate_per_s[c].reshape(n, n_int) * dt * float(wl.aht_s[c]) * factor)
+        work = wl.rate_per_s[c].reshape(n, n_int) * dt * float(wl.aht_s[c]) * factor
         plan = backlog_agents(work, wl.open_share[c, :n_int], float(model.interval_s),
                               t.threshold_s)  # fmt: skip
         req[c] = np.asarray(plan.agents).reshape(-1)

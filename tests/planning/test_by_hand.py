@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from plan_cases import EXAMPLE, SCENARIOS, mmc_plan
 
 from sim import api
 from sim.errors import ScenarioError
-from plan_cases import EXAMPLE, SCENARIOS, mmc_plan
 
 HIRING = {"lead_time_weeks": 1, "training_weeks": 3, "graduation_rate": 0.8, "min_class": 1,
           "max_class": 40, "max_classes_per_month": 4, "cost_per_hire": 1000.0,

@@ -50,7 +50,7 @@ def test_json_has_weeks_classes_and_totals(tmp_path):
 
 
 def test_out_writes_tables_and_chart_and_never_overwrites(tmp_path):
-    """--out creates missing parents, writes CSV, Parquet and HTML, and refuses an existing folder."""
+    """--out creates parents, writes CSV, Parquet and HTML, and refuses an existing folder."""
     path = _plan_file(tmp_path, weeks=6, agents=30.0, hiring=HIRING)
     out = tmp_path / "a" / "b" / "plan_out"
     res = runner.invoke(app, ["plan", str(path), "--out", str(out)])
