@@ -91,16 +91,20 @@ def short_table(result) -> tuple[Table, list[str]]:
 
 
 def simulation_table(result) -> Table:
-    table = Table(title="plan vs simulation (95% CI over replications)", title_justify="left",
-                  box=box.SIMPLE_HEAD)  # fmt: skip
+    """Plan vs simulation per simulated week and metric; fits 80 columns (money in thousands)."""
+    table = Table(title="plan vs simulation (95% CI over replications; cost in thousands)",
+                  title_justify="left", box=box.SIMPLE_HEAD)  # fmt: skip
     for c in ("week", "metric", "plan", "simulation", "95% CI"):
-        table.add_column(c, justify="left" if c in ("week", "metric") else "right")
+        table.add_column(c, justify="left" if c in ("week", "metric") else "right", no_wrap=True)
     for r in result.simulation.itertuples():
         money = r.metric.endswith("cost")
-        fmt = "{:,.0f}" if money else "{:.1%}"
-        plan = fmt.format(r.plan) + ("" if r.covered else " [red](short)[/]")
-        ci = f"{fmt.format(r.sim_ci95_low)} - {fmt.format(r.sim_ci95_high)}"
-        table.add_row(f"{r.week} ({r.week_start})", r.metric, plan, fmt.format(r.sim_mean), ci)
+        fmt = "{:,.1f}k" if money else "{:.1%}"
+        scale = 1000.0 if money else 1.0
+        plan = fmt.format(r.plan / scale) + ("" if r.covered else " [red](short)[/]")
+        ci = f"{fmt.format(r.sim_ci95_low / scale)}-{fmt.format(r.sim_ci95_high / scale)}"
+        metric = r.metric.replace("service_level_", "SL ")
+        table.add_row(f"{r.week} ({r.week_start:%m-%d})", metric, plan,
+                      fmt.format(r.sim_mean / scale), ci)  # fmt: skip
     return table
 
 
