@@ -25,16 +25,24 @@ class IssueDraws:
     def __init__(self, seed: int, rep: int, names: list[str], first_type: np.ndarray) -> None:
         self._seed_rep = (seed, rep)
         self._names = names
-        self._issue_type = first_type.tolist()
-        counts = np.zeros(len(names), dtype=np.int64)
+        self._first_type = first_type
+        self._issue_type: list[int] = []  # filled on the first draw: runs without journeys skip it
+        self._rank: list[int] = []
+        self._count: list[int] = []
+        self._tables: dict[tuple[str, int, int, int], list[float]] = {}
+
+    def _index_issues(self) -> None:
+        """Each issue's contact type and its position among that type's first contacts."""
+        first_type = self._first_type
+        counts = np.zeros(len(self._names), dtype=np.int64)
         rank = np.empty(len(first_type), dtype=np.int64)
-        for c in range(len(names)):  # position of each issue among its type's first contacts
+        for c in range(len(self._names)):
             mask = first_type == c
             counts[c] = int(mask.sum())
             rank[mask] = np.arange(counts[c])
+        self._issue_type = first_type.tolist()
         self._rank = rank.tolist()
         self._count = counts.tolist()
-        self._tables: dict[tuple[str, int, int, int], list[list[float]]] = {}
 
     def get(
         self,
@@ -45,19 +53,20 @@ class IssueDraws:
         sample: Callable[[np.random.Generator, int], np.ndarray] | None = None,
     ) -> float:
         """The variate of `purpose` for contact type `c` at `attempt` (1, 2, ...) of `issue`."""
-        ci = self._issue_type[issue]
+        if not self._rank:
+            self._index_issues()
         block, col = divmod(attempt - 1, ATTEMPTS)
-        key = (purpose, c, ci, block)
+        key = (purpose, c, self._issue_type[issue], block)
         table = self._tables.get(key)
         if table is None:
             table = self._draw(key, sample)
-        return table[self._rank[issue]][col]
+        return table[self._rank[issue] * ATTEMPTS + col]
 
-    def _draw(self, key: tuple[str, int, int, int], sample) -> list[list[float]]:
+    def _draw(self, key: tuple[str, int, int, int], sample) -> list[float]:
         purpose, c, ci, block = key
         rng = stream(*self._seed_rep, purpose, self._names[c], self._names[ci], str(block))
         size = self._count[ci] * ATTEMPTS
         values = rng.random(size) if sample is None else sample(rng, size)
-        table = np.asarray(values, dtype=float).reshape(self._count[ci], ATTEMPTS).tolist()
+        table = np.asarray(values, dtype=float).tolist()  # row-major: issue rank, then attempt
         self._tables[key] = table
         return table
