@@ -22,7 +22,7 @@ ATTEMPTS = 4  # attempts per table; later attempts use the next block's table
 class IssueDraws:
     """Lazily drawn variate tables: a row per issue of a contact type, a column per attempt."""
 
-    def __init__(self, seed: int, rep: int, names: list[str], first_type: np.ndarray) -> None:
+    def __init__(self, seed: int, rep: int, names: list[str], first_type: list[int]) -> None:
         self._seed_rep = (seed, rep)
         self._names = names
         self._first_type = first_type
@@ -33,14 +33,14 @@ class IssueDraws:
 
     def _index_issues(self) -> None:
         """Each issue's contact type and its position among that type's first contacts."""
-        first_type = self._first_type
+        first_type = np.asarray(self._first_type, dtype=np.int64)
         counts = np.zeros(len(self._names), dtype=np.int64)
         rank = np.empty(len(first_type), dtype=np.int64)
         for c in range(len(self._names)):
             mask = first_type == c
             counts[c] = int(mask.sum())
             rank[mask] = np.arange(counts[c])
-        self._issue_type = first_type.tolist()
+        self._issue_type = list(self._first_type)
         self._rank = rank.tolist()
         self._count = counts.tolist()
 

@@ -58,7 +58,7 @@ class JourneyMixin:
         self.learning = [wf.learning_curve for wf in model.group_workforce]
         self.hired_at = list(roster.hired_at)
 
-        self.draws = IssueDraws(seed, rep, names, np.asarray(self.ctype[:n], dtype=np.int64))
+        self.draws = IssueDraws(seed, rep, names, self.ctype[:n])
         self.type_index = {name: i for i, name in enumerate(names)}
         self.mean_handle_s = mean_handle(model)
         self.callbacks_offered = 0
