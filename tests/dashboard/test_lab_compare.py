@@ -104,18 +104,36 @@ def test_comparison_record_pairs_a_scenario_with_itself_exactly(state: AppState)
                                      None)  # fmt: skip
     assert record["label_a"] == "A (teaching_mmc)" and "identical" in record["verdict"]
     assert all(r["diff"] == 0 and not r["significant"] for r in record["rows"])
+    assert {r["direction"] for r in record["rows"]} == {"neutral"}
     assert_labelled(difference_figure(record))
     verdict, table, fig = page("compare").render_comparison(record)
     assert "cmp-table-body" in str(table)
 
 
 def test_comparison_detects_more_agents(state: AppState) -> None:
-    """Adding agents raises service level with a paired CI above zero."""
-    a = load_scenario(TEACHING)
+    """Adding agents raises service level (per channel, never blended) with a paired CI above
+    zero: a green 'better' row in points; cost is a 'worse' row in the scenario's currency."""
+    a = api.load(load_scenario(TEACHING), ["sites.school.groups.agents.wage_per_hour=20"])[0]
     b = api.load(a, ["sites.school.groups.agents.shifts[0].headcount=12"])[0]
     record = comparison_record(api.compare(a, b, replications=3, seed=1))
     sl = next(r for r in record["rows"] if r["metric"] == "service_level")
-    assert sl["diff"] > 0 and sl["significant"]
+    assert sl["diff"] > 0 and sl["significant"] and sl["channel"] == "voice"
+    assert sl["direction"] == "better" and sl["diff_text"].endswith(" pt")
+    assert all(r["channel"] for r in record["rows"] if r["metric"] in ("service_level", "asa_s"))
+    cost = next(r for r in record["rows"] if r["metric"] == "cost_total")
+    currency = a.costs.currency
+    assert cost["direction"] == "worse" and cost["diff_text"].endswith(f" {currency}")
+    assert cost["a_text"].startswith(f"{currency} ")
+    metrics = {r["metric"] for r in record["rows"]}
+    assert {
+        "fcr",
+        "repeat_rate",
+        "contacts_per_issue",
+        "cost_per_contact",
+        "sla_penalty",
+    } <= metrics
+    _, table, _ = page("compare").render_comparison(record)
+    assert "row-better" in str(table) and "row-worse" in str(table)
 
 
 def test_compare_refuses_bad_choices(state: AppState) -> None:

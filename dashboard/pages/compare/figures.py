@@ -20,7 +20,8 @@ AXES = {
 def difference_figure(record: dict[str, Any]) -> go.Figure:
     """B relative to A for each headline KPI, with the paired 95% CI as error bars."""
     rows = [r for r in record["rows"] if r["rel"] is not None][::-1]
-    colors = [("#2563eb" if r["significant"] else "#9aa5b1") for r in rows]
+    palette = {"better": "#2f9e44", "worse": "#d64545"}
+    colors = [palette.get(r.get("direction", ""), "#9aa5b1") for r in rows]
     fig = go.Figure(
         go.Bar(
             x=[r["rel"] for r in rows],
@@ -40,7 +41,8 @@ def difference_figure(record: dict[str, Any]) -> go.Figure:
     fig = style(
         fig,
         f"{record['label_b']} relative to {record['label_a']}: change with paired 95% CI "
-        f"({record['replications']} paired replications; grey: not significant)",
+        f"({record['replications']} paired replications; green better, red worse, "
+        "grey within noise)",
         "Change of B relative to A (%)",
         "KPI",
         height=140 + 38 * len(rows),
