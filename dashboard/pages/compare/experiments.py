@@ -33,7 +33,12 @@ COMPARE_METRICS: tuple[tuple[str, bool], ...] = (
 )
 _KIND = {"share": "percent", "duration": "duration", "money": "money"}
 HEADCOUNT_PATH = "sites.*.groups.*.shifts.*.headcount"
-SWEEP_METRICS = ("service_level", "abandon_rate", "asa_s", "cost_total", "cost_per_contact")
+# overall KPIs of a sweep point (SL and ASA only per channel: `voice_service_level`, ...)
+SWEEP_METRICS = (
+    "abandon_rate", "cost_total", "cost_per_contact", "cost_per_resolved_issue", "labour_cost",
+    "sla_penalty", "repeats", "fcr",
+)  # fmt: skip
+SWEEP_CHANNEL_METRICS = ("service_level", "asa_s")
 Progress = Callable[[int, int], None]
 
 
@@ -123,18 +128,49 @@ def headcount_values(factors: Sequence[float]) -> list[list[str]]:
 
 
 def sweep_points(result: SweepResult, factors: Sequence[float]) -> list[dict[str, Any]]:
-    """Per point: the headcount factor and the overall and voice KPIs (mean, low, high)."""
+    """Per point: the headcount factor, overall KPIs and per-channel SL/ASA (mean, low, high)."""
     t = result.table
     points = []
     for p, factor in enumerate(factors):
         mine = t[t["point"] == p]
         point: dict[str, Any] = {"factor": factor}
-        for dimension, key, prefix in (("overall", "all", ""), ("channel", "voice", "voice_")):
-            sel = mine[(mine["dimension"] == dimension) & (mine["key"] == key)]
-            for row in sel[sel["metric"].isin(SWEEP_METRICS)].itertuples():
-                point[prefix + row.metric] = [_f(row.mean), _f(row.ci95_low), _f(row.ci95_high)]
+        overall = mine[(mine["dimension"] == "overall") & mine["metric"].isin(SWEEP_METRICS)]
+        per_channel = mine[(mine["dimension"] == "channel")
+                           & mine["metric"].isin(SWEEP_CHANNEL_METRICS)]  # fmt: skip
+        for row in overall.itertuples():
+            point[row.metric] = [_f(row.mean), _f(row.ci95_low), _f(row.ci95_high)]
+        for row in per_channel.itertuples():
+            point[f"{row.key}_{row.metric}"] = [_f(row.mean), _f(row.ci95_low), _f(row.ci95_high)]
         points.append(point)
     return points
+
+
+def cost_notes(record: dict[str, Any]) -> list[str]:
+    """Why total cost falls although headcount rises, wherever it does: the changes in SLA
+    penalties, labour and repeat contacts between the two staffing levels."""
+    notes = []
+    for series in record.get("series", []):
+        currency = series.get("currency", "")
+        points = [p for p in series["points"] if p.get("cost_total")]
+        for lo, hi in zip(points, points[1:], strict=False):
+            drop = lo["cost_total"][0] - hi["cost_total"][0]
+            if drop <= 0:
+                continue
+            parts = []
+            for metric, what in (("sla_penalty", "SLA penalties"), ("labour_cost", "labour")):
+                if lo.get(metric) and hi.get(metric):
+                    change = hi[metric][0] - lo[metric][0]
+                    word = ("fall" if change < 0 else "rise") + ("s" if what == "labour" else "")
+                    parts.append(f"{what} {word} by {currency} {abs(change):,.0f}")
+            if lo.get("repeats") and hi.get("repeats"):
+                change = hi["repeats"][0] - lo["repeats"][0]
+                parts.append(f"repeat contacts {'fall' if change < 0 else 'rise'} by "
+                             f"{abs(change):,.0f} (fewer contacts to pay for)")  # fmt: skip
+            notes.append(
+                f"{series['label']}: from ×{lo['factor']:g} to ×{hi['factor']:g} headcount, total "
+                f"cost falls by {currency} {drop:,.0f} — " + "; ".join(parts or ["no breakdown"])
+            )
+    return notes
 
 
 def run_cost_sweep(

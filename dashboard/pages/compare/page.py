@@ -15,8 +15,14 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard.pages.compare.experiments import compare_job, parse_factors, sweep_job
-from dashboard.pages.compare.figures import AXES, cost_sl_figure, difference_figure
+from dashboard.pages.compare.experiments import compare_job, cost_notes, parse_factors, sweep_job
+from dashboard.pages.compare.figures import (
+    AXES,
+    X_AXES,
+    Y_AXES,
+    cost_sl_figure,
+    difference_figure,
+)
 from dashboard.shared.job_controls import JobControls, job_parts, register_job
 from dashboard.shared.plotting import placeholder
 from dashboard.shared.session import edited_scenario, run_options
@@ -128,12 +134,24 @@ def render_comparison(record: dict[str, Any] | None):
     return verdict, table, difference_figure(record)
 
 
+def _axis_options(keys: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"label": AXES[k][0].split(" (")[0], "value": k} for k in keys]
+
+
 def render_sweep(record: dict[str, Any] | None, x_metric: str, y_metric: str):
+    """The cost-vs-service chart, and why cost falls where more headcount costs less."""
     if x_metric not in AXES or y_metric not in AXES:
         raise PreventUpdate
     if not record:
-        return placeholder("Cost against service level", "Tick scenarios, then press Run sweep")
-    return cost_sl_figure(record, x_metric, y_metric)
+        empty = placeholder("Cost against service level", "Tick scenarios, then press Run sweep")
+        return empty, None
+    notes = cost_notes(record)
+    explained = html.Div(
+        [html.P("Where more headcount costs less:", className="control-label"),
+         html.Ul([html.Li(n) for n in notes])],
+        className="panel-note", id="cmp-sweep-why",
+    ) if notes else None  # fmt: skip
+    return cost_sl_figure(record, x_metric, y_metric), explained
 
 
 def _progress(prefix: str) -> html.Div:
@@ -197,20 +215,14 @@ def layout(**_query: str) -> html.Div:
             _progress("cmp-sweep"),
             html.Div(id="cmp-sweep-error"),
             html.Div([label("x axis", "cmp-x"),
-                      dcc.Dropdown(id="cmp-x", value="service_level", clearable=False,
-                                   options=[{"label": "Service level, all channels",
-                                             "value": "service_level"},
-                                            {"label": "Service level, voice",
-                                             "value": "voice_service_level"},
-                                            {"label": "Abandonment", "value": "abandon_rate"}],
-                                   className="control"),
+                      dcc.Dropdown(id="cmp-x", value="voice_service_level", clearable=False,
+                                   options=_axis_options(X_AXES), className="control"),
                       label("y axis", "cmp-y"),
                       dcc.Dropdown(id="cmp-y", value="cost_total", clearable=False,
-                                   options=[{"label": "Total cost", "value": "cost_total"},
-                                            {"label": "Cost per contact",
-                                             "value": "cost_per_contact"}],
+                                   options=_axis_options(Y_AXES),
                                    className="control")], className="toolbar-inline"),
             dcc.Graph(id="cmp-sweep-graph"),
+            html.Div(id="cmp-sweep-notes"),
             html.P("Every shift line's headcount is multiplied by each factor (rounded to whole "
                    "agents); all points share their customers (same seed), so the curves are "
                    "smooth. Lower and further right is better: more service for less money.",
@@ -264,6 +276,7 @@ def register_callbacks(app: Dash) -> None:
         Output("cmp-graph", "figure"), Input("cmp-data", "data"),
     )(render_comparison)  # fmt: skip
     app.callback(
-        Output("cmp-sweep-graph", "figure"), Input("cmp-sweep-data", "data"),
+        Output("cmp-sweep-graph", "figure"), Output("cmp-sweep-notes", "children"),
+        Input("cmp-sweep-data", "data"),
         Input("cmp-x", "value"), Input("cmp-y", "value"),
     )(render_sweep)  # fmt: skip
