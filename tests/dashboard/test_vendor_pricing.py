@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from dash import Dash
 
+from dashboard.pages.scenario.pricing import price_text
 from dashboard.pages.staffing.plan import staffing_view
 from sim import api
 
@@ -35,3 +38,19 @@ def test_volume_priced_roster_pays_for_the_work(model: str) -> None:
     view = staffing_view(scenario)
     assert view.table["cost"].sum() > 0
     np.testing.assert_allclose(view.table["rostered_cost"], view.table["cost"])
+
+
+def test_scenario_page_states_the_vendor_price_and_basis(app: Dash) -> None:
+    """A vendor-priced site's panel shows the price, its basis and currency, and says the wage
+    field is not billed; a wage-paid site shows no vendor line."""
+    site_panels = sys.modules["dashboard.pages.scenario.page"].site_panels  # loaded by the app
+
+    nearshore = api.load(SCENARIOS / "nearshore.yaml")[0].model_dump(mode="json")
+    currency = nearshore["costs"]["currency"]
+    rate = nearshore["sites"][0]["pricing"]["rate"]
+    expected = f"Vendor price: {currency} {rate:,.2f} per logged-in agent hour"
+    assert price_text(nearshore["sites"][0], currency) == expected
+    page = str(site_panels(nearshore))
+    assert expected in page and "not billed" in page
+    default = api.load(SCENARIOS / "default.yaml")[0].model_dump(mode="json")
+    assert "Vendor price" not in str(site_panels(default))
