@@ -248,7 +248,7 @@ def test_callbacks_reject_unknown_values(
 
 
 def test_layout_shows_cards_and_controls(app: Dash, overview: ModuleType) -> None:
-    """The page layout has the KPI cards (one service card per channel) (with numbers) and the four controls."""
+    """The layout has the KPI cards (one service card per channel) and the four controls."""
     with app.server.app_context():
         page = json.dumps(overview.layout(), cls=PlotlyJSONEncoder)
     for metric in ("service_level", "sl-voice", "sl-chat", "sl-email", "abandon_rate", "aht_s",
