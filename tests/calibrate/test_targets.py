@@ -1,0 +1,65 @@
+"""Issue-15 targets: the same definitions on the log and on simulated replications."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.calibrate.build import calibrate
+from sim.calibrate.logs import read_log
+from sim.calibrate.targets import OVERALL_TOL, definitions, overall, per_type, targets
+
+BANK = Path(__file__).resolve().parents[2] / "scenarios/data/anonymous_bank_february_1999.tsv"
+
+
+@pytest.fixture(scope="module")
+def bank_cal():
+    return calibrate(read_log(BANK, "anonymous-bank"), name="bank")
+
+
+def _calls(rows: list[tuple[str, float, bool]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"type": [r[0] for r in rows], "arrival_s": [3600.0 * (i + 8) for i in range(len(rows))],
+         "wait_s": [r[1] for r in rows], "served": [r[2] for r in rows]}
+    )  # fmt: skip
+
+
+def test_overall_definitions_on_a_hand_table():
+    """Abandonment over offered, share waiting, ASA with zeros, SL with abandons after T."""
+    calls = _calls([("A", 0.0, True), ("A", 10.0, True), ("B", 30.0, True), ("B", 40.0, False)])
+    got = overall(calls, 20.0)
+    assert got["abandon_of_queued"] == 0.25
+    assert got["share_waiting"] == 0.75
+    assert got["asa_s"] == pytest.approx(40.0 / 3)
+    assert got["service_level"] == pytest.approx(2 / 4)
+    t = per_type(calls)
+    assert t.loc["B", "abandon_of_queued"] == 0.5 and t.loc["B", "mean_wait_s"] == 30.0
+
+
+def test_bank_abandonment_definitions_reconcile(bank_cal):
+    """12.7% is of calls reaching the queue, 22.0% of those that waited, 17.9% adds VRU hang-ups."""
+    d = definitions(bank_cal)
+    calls = bank_cal.log.calls
+    assert d["abandoned_over_reached_queue"]["den"] == len(calls)
+    assert d["abandoned_over_waited"]["den"] == int((calls["wait_s"] > 0).sum())
+    vru = d["abandoned_or_vru_hangup_over_all_calls"]["den"] - len(calls)
+    assert vru == 1941  # the reader's count of VRU hang-ups without a queue stamp
+    assert round(d["abandoned_over_reached_queue"]["value"], 3) == 0.127
+    assert round(d["abandoned_or_vru_hangup_over_all_calls"]["value"], 3) == 0.179
+
+
+def test_targets_rows_score_against_their_tolerance(bank_cal):
+    """Each row's 'met' is |simulated - observed| / observed within its tolerance."""
+    result = targets(bank_cal, replications=2, seed=3)
+    names = [r["target"] for r in result["rows"]]
+    assert names[:4] == ["abandon_of_queued", "share_waiting", "asa_s", "service_level"]
+    assert "day_variance_ratio" in names and "hourly_abandon_in_pi95" in names
+    assert {"NE.mean_wait_s", "NW.mean_wait_s", "PS.mean_wait_s", "TT.mean_wait_s"} <= set(names)
+    first = result["rows"][0]
+    assert first["observed"] == overall(bank_cal.log.calls, 20.0)["abandon_of_queued"]
+    assert first["met"] == (abs(first["rel_diff"]) <= OVERALL_TOL)
+    for r in result["rows"]:
+        if r["rel_diff"] is not None:
+            assert r["met"] == (abs(r["rel_diff"]) <= r["tolerance"])
