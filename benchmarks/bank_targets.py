@@ -35,6 +35,12 @@ def main() -> None:
     print("abandonment definitions in the log:")
     for k, v in result["abandonment_definitions"].items():
         print(f"  {k:42} {v['num']:>6}/{v['den']:<6} = {v['value']:.1%}")
+    print("type vs type overtakes in the log (share won by the first, Wilson 95% CI):")
+    for r in result["type_queue_order"]:
+        print(
+            f"  {r['a']:>3} vs {r['b']:<3} {r['a_wins']:6.1%} [{r['ci_low']:.1%}, "
+            f"{r['ci_high']:.1%}] of {r['pairs']} overtakes"
+        )
     print(json.dumps(result, default=float))
 
 

@@ -24,6 +24,7 @@ from scipy import stats
 from sim.calibrate.build import Calibration
 from sim.calibrate.demand import DAY_S, daily_counts, day_factor_cv
 from sim.calibrate.observed import calls_from_contact_log
+from sim.calibrate.queue_order import overtakes
 from sim.engine import simulate
 from sim.model import compile_model
 
@@ -132,7 +133,25 @@ def targets(
     rows.append(_row("day_variance_ratio", obs_day.dispersion_ratio, np.array(sims_day), DAY_TOL))
     return {"replications": replications, "seed": seed, "sl_threshold_s": sl_s,
             "rows": rows, "hourly": hourly.reset_index().to_dict(orient="records"),
-            "abandonment_definitions": definitions(cal)}  # fmt: skip
+            "abandonment_definitions": definitions(cal),
+            "type_queue_order": type_overtakes(log_calls)}  # fmt: skip
+
+
+def type_overtakes(calls: pd.DataFrame, min_pairs: int = 20) -> list[dict[str, Any]]:
+    """Evidence for per-type misses: share of type-vs-type overtakes won, with Wilson 95% CI.
+
+    One FCFS pool gives every type the same wait; shares far from 0.5 show the log served some
+    types first (priorities or separate pools), which the scenario does not yet express.
+    """
+    result = overtakes(calls, calls["type"].astype(str))
+    rows = []
+    for i, a in enumerate(result.classes):
+        for b in result.classes[i + 1 :]:
+            p, low, high, n = result.share(a, b)
+            if n >= min_pairs:
+                rows.append({"a": a, "b": b, "pairs": n, "a_wins": p, "ci_low": low,
+                             "ci_high": high})  # fmt: skip
+    return rows
 
 
 def _hourly(obs: pd.DataFrame, sims: pd.DataFrame, n: int) -> pd.DataFrame:

@@ -63,3 +63,13 @@ def test_targets_rows_score_against_their_tolerance(bank_cal):
     for r in result["rows"]:
         if r["rel_diff"] is not None:
             assert r["met"] == (abs(r["rel_diff"]) <= r["tolerance"])
+
+
+def test_bank_type_queue_order_shows_nw_served_after_ps(bank_cal):
+    """The log's evidence for the NW miss: NW wins well under half its overtakes against PS."""
+    from sim.calibrate.targets import type_overtakes
+
+    rows = {(r["a"], r["b"]): r for r in type_overtakes(bank_cal.log.calls)}
+    nw_ps = rows[("NW", "PS")]
+    assert nw_ps["pairs"] >= 1000 and nw_ps["ci_high"] < 0.05
+    assert all(r["ci_low"] <= r["a_wins"] <= r["ci_high"] for r in rows.values())
