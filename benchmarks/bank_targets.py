@@ -41,6 +41,9 @@ def main() -> None:
             f"  {r['a']:>3} vs {r['b']:<3} {r['a_wins']:6.1%} [{r['ci_low']:.1%}, "
             f"{r['ci_high']:.1%}] of {r['pairs']} overtakes"
         )
+    print("agent pools seen in the log (skill = >= 5% and >= 20 of an agent's calls):")
+    for pool in result["agent_pools"]:
+        print(f"  {'+'.join(pool['skills']):12} {pool['agents']:>3} agents  calls {pool['calls']}")
     print(json.dumps(result, default=float))
 
 

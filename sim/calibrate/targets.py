@@ -25,6 +25,7 @@ from sim.calibrate.build import Calibration
 from sim.calibrate.demand import DAY_S, daily_counts, day_factor_cv
 from sim.calibrate.observed import calls_from_contact_log
 from sim.calibrate.queue_order import overtakes
+from sim.calibrate.structure import agent_pools
 from sim.engine import simulate
 from sim.model import compile_model
 
@@ -134,7 +135,8 @@ def targets(
     return {"replications": replications, "seed": seed, "sl_threshold_s": sl_s,
             "rows": rows, "hourly": hourly.reset_index().to_dict(orient="records"),
             "abandonment_definitions": definitions(cal),
-            "type_queue_order": type_overtakes(log_calls)}  # fmt: skip
+            "type_queue_order": type_overtakes(log_calls),
+            "agent_pools": agent_pools(log_calls)}  # fmt: skip
 
 
 def type_overtakes(calls: pd.DataFrame, min_pairs: int = 20) -> list[dict[str, Any]]:

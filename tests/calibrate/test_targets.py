@@ -73,3 +73,18 @@ def test_bank_type_queue_order_shows_nw_served_after_ps(bank_cal):
     nw_ps = rows[("NW", "PS")]
     assert nw_ps["pairs"] >= 1000 and nw_ps["ci_high"] < 0.05
     assert all(r["ci_low"] <= r["a_wins"] <= r["ci_high"] for r in rows.values())
+
+
+def test_agent_pools_group_agents_by_the_types_they_served():
+    """Agents with the same served-type set form one pool; rare types are not a skill."""
+    from sim.calibrate.structure import agent_pools
+
+    rows = [("A", "x")] * 30 + [("A", "y")] * 30 + [("B", "x")] * 30 + [("B", "y")] * 25
+    rows += [("C", "x")] * 100 + [("C", "y")] * 1
+    calls = pd.DataFrame({"agent": [r[0] for r in rows], "type": [r[1] for r in rows],
+                          "served": True})  # fmt: skip
+    pools = agent_pools(calls)
+    assert pools == [
+        {"skills": ["x", "y"], "agents": 2, "calls": {"x": 60, "y": 55}},
+        {"skills": ["x"], "agents": 1, "calls": {"x": 100, "y": 1}},
+    ]
