@@ -88,3 +88,24 @@ def test_agent_pools_group_agents_by_the_types_they_served():
         {"skills": ["x", "y"], "agents": 2, "calls": {"x": 60, "y": 55}},
         {"skills": ["x"], "agents": 1, "calls": {"x": 100, "y": 1}},
     ]
+
+
+def test_documented_targets_match_the_tool_on_the_bundled_log(bank_cal):
+    """docs/calibration.md's observed targets and abandonment shares equal the tool's output."""
+    import re
+
+    from sim.calibrate.targets import MIN_TYPE_CALLS
+
+    doc = (BANK.parents[2] / "docs/calibration.md").read_text()
+    section = doc.split("## Targets on the bank log")[1].split("```text")[1].split("```")[0]
+    rows = {m[0]: float(m[1]) for m in re.findall(r"^(\S+)\s+([\d.]+)\s", section, re.M)}
+    obs = overall(bank_cal.log.calls, bank_cal.sl_threshold_s)
+    types = per_type(bank_cal.log.calls)
+    for t in types.index[types["calls"] >= MIN_TYPE_CALLS]:
+        obs[f"{t}.abandon_of_queued"] = types.loc[t, "abandon_of_queued"]
+        obs[f"{t}.mean_wait_s"] = types.loc[t, "mean_wait_s"]
+    for name, value in obs.items():
+        assert f"{rows[name]:.4g}" == f"{value:.4g}", name
+    for key, d in definitions(bank_cal).items():
+        assert f"{key}" in section
+        assert re.search(rf"{key}\s+{d['num']}/{d['den']}\s+= {d['value']:.1%}", section), key
