@@ -62,3 +62,23 @@ def test_backtest_on_the_bank_log_flags_and_decomposes(bank_cal):
         .round(6)
         .equals(offered.loc[dec["volume_ratio"].dropna().index, "actual"].round(6))
     )
+
+
+def test_cli_backtest_json_on_the_bank_log_and_exit_2_on_bad_format():
+    """`ccsim backtest` prints one JSON object; an unknown --format exits 2 with a message."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    scenario = BANK.parents[1] / "bank_1999.yaml"
+    runner = CliRunner()
+    bad = runner.invoke(app, ["backtest", str(scenario), str(BANK), "--format", "xls"])
+    assert bad.exit_code == 2 and "format" in bad.output
+    ok = runner.invoke(app, ["backtest", str(scenario), str(BANK), "--replications", "2", "--json"])
+    assert ok.exit_code == 0, ok.output
+    result = json.loads(ok.output)
+    assert result["days"] == 28 and set(result["outside_share"]) == {
+        "offered", "abandon_share", "asa_s", "aht_s", "agents"
+    }  # fmt: skip
