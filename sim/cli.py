@@ -18,6 +18,7 @@ from sim.cli_render import verify_table
 from sim.commands import COMMAND_MODULES
 from sim.commands import options as opts
 from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
+from sim.commands.options import Quiet
 from sim.errors import ScenarioError
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ def run(
     ),
     seed: Annotated[int, typer.Option(min=0, help="random seed")] = api.DEFAULT_SEED,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    quiet: Quiet = False,
     out: Annotated[
         Path | None, typer.Option(help="write KPIs and contact logs (Parquet) to this new folder")
     ] = None,
@@ -77,7 +79,7 @@ def run(
 
     execute_run(scenario, replications, seed, as_json, out, timezone, workers, dask, sets,
                 precision, precision_kpi, max_replications, save, store, logs,
-                segment_days, overlap_days)  # fmt: skip
+                segment_days, overlap_days, quiet)  # fmt: skip
 
 
 @app.command()
@@ -87,13 +89,14 @@ def verify(
         bool, typer.Option("--simulate", help="also simulate each case and compare")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    quiet: Quiet = False,
     seed: Annotated[int, typer.Option(min=0, help="random seed for --simulate")] = api.DEFAULT_SEED,
 ) -> None:
     """Check ccsim's formulas (and, with --simulate, its engine) against reference values."""
     from sim.verify.runner import run_verify
 
     try:
-        with progress_bar("verifying") as bar:
+        with progress_bar("verifying", quiet) as bar:
             task = bar.add_task("verify", total=None)
             report = run_verify(
                 cases,

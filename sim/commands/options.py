@@ -31,6 +31,12 @@ Sets = Annotated[
         "sites.manila.groups.en_voice.shifts[*].headcount=+10%",
     ),
 ]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="no progress on stderr (a bar in a terminal, else plain lines)"
+    ),
+]
 Save = Annotated[
     bool, typer.Option("--save", help="keep the result in the run store (see `ccsim runs`)")
 ]

@@ -47,6 +47,7 @@ def execute_run(
     logs: bool = False,
     segment_days: int | None = None,
     overlap_days: int = 1,
+    quiet: bool = False,
 ) -> None:
     """Simulate, print KPI tables (or JSON), and write --out and/or the run store."""
     saved = None
@@ -62,7 +63,7 @@ def execute_run(
         sets = list(sets or [])
         sc, source = api.load(scenario, sets)
         total = max_replications if stop else replications
-        with progress_bar("simulating") as bar:
+        with progress_bar("simulating", quiet) as bar:
             task = bar.add_task("run", total=total)
 
             def simulate(log_dir: Path | None) -> RunResult:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
+from sim.commands.options import Quiet
 from sim.errors import ScenarioError
 
 Targets = Annotated[
@@ -119,6 +120,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(min=1, help="seconds for the simulation search (skips refinements)"),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        quiet: Quiet = False,
         out: Annotated[
             Path | None, typer.Option(help="write CSV + Parquet tables to this new folder")
         ] = None,
@@ -134,7 +136,7 @@ def register(app: typer.Typer) -> None:
                 check_out_dir(out)
             if method not in ("erlang", "simulation"):
                 raise ScenarioError(f"--method {method!r}: use 'erlang' or 'simulation'")
-            with progress_bar(f"staffing ({method})") as bar:
+            with progress_bar(f"staffing ({method})", quiet) as bar:
                 task = bar.add_task("staff", total=None)
                 result = api.staff(
                     scenario, method, target or [], replications, seed,
