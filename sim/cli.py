@@ -29,6 +29,22 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"ccsim {api.ccsim_version()}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="print the version"),
+    ] = None,
+) -> None:
+    """ccsim: contact-center simulation checked against queueing theory."""
+
+
 @app.command()
 def run(
     scenario: ScenarioArg = None,
@@ -56,7 +72,11 @@ def run(
         ),
     ] = None,
     precision_kpi: Annotated[
-        str, typer.Option(help="KPI for --precision: NAME or DIMENSION:KEY:NAME")
+        str,
+        typer.Option(
+            help="KPI for --precision: NAME or DIMENSION:SEGMENT:NAME, e.g. "
+            "queue:en_voice_us:service_level"
+        ),
     ] = "service_level",
     max_replications: Annotated[
         int, typer.Option(min=2, help="cap on replications with --precision")
@@ -112,7 +132,15 @@ def verify(
         out_console.print(verify_table(report))
         s = report["summary"]
         out_console.print(f"pass {s['pass']}, fail {s['fail']}, unsupported {s['unsupported']}")
-    raise typer.Exit(1 if report["summary"]["fail"] else 0)
+    s = report["summary"]
+    if s["pass"] + s["fail"] == 0:  # nothing was checked: not a pass
+        err_console.print(
+            f"[bold red]error:[/] {cases}: no supported case ({s['unsupported']} unsupported); "
+            "see tests/data/queueing_cases.json for the case types ccsim verifies",
+            highlight=False,
+        )
+        raise typer.Exit(2)
+    raise typer.Exit(1 if s["fail"] else 0)
 
 
 @app.command()

@@ -62,6 +62,8 @@ def calibrate(
                 progress=lambda _s, done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
     except ScenarioError as exc:
+        if fmt == "anonymous-bank" and log.suffix.lower() == ".csv":
+            exc = ScenarioError(f"{exc}\nhint: {log.name} looks like a CSV log: add --format csv")
         fail(exc)
     cal, v = result.calibration, result.validation
     if as_json:

@@ -56,6 +56,11 @@ def execute_run(
             check_out_dir(out)
         if timezone is not None:
             check_timezone(timezone, "--timezone")
+            if out is None and not save and store is None:
+                raise ScenarioError(
+                    "--timezone sets the time zone of the interval tables written to files: "
+                    "add --out FOLDER (or --save), or drop --timezone"
+                )
         stop = parse_precision(precision, precision_kpi) if precision else None
         run_store = store_of(save, store)
         if logs and run_store is None:

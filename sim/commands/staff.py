@@ -156,10 +156,12 @@ def register(app: typer.Typer) -> None:
             p = result.pooling
             change = p["hours_saving"]
             verdict = f"saves {change:.1%}" if change >= 0 else f"needs {-change:.1%} more"
+            saving = p["cost_saving"]
+            cost = f"costs {saving:.1%} less" if saving >= 0 else f"costs {-saving:.1%} more"
             out_console.print(
                 f"simulation vs Erlang: {p['simulation_hours']:,.0f} vs {p['erlang_hours']:,.0f} "
-                f"agent-hours: the simulated answer {verdict} (cost {p['cost_saving']:+.1%} "
-                f"saved); it asks each interval's target at {result.targets.confidence:.0%} "
+                f"agent-hours: the simulated answer {verdict} and "
+                f"{cost}; it asks each interval's target at {result.targets.confidence:.0%} "
                 "confidence, Erlang only on average (--target confidence=0.5 compares like "
                 "with like)"
             )
