@@ -151,6 +151,21 @@ def schema() -> None:
     sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port another program holds before printing a URL that would not work."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ScenarioError(
+                f"--port {port}: cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                "another program may use it: choose another --port"
+            ) from None
+
+
 @app.command()
 def dashboard(
     scenario: ScenarioArg = None,
@@ -171,6 +186,7 @@ def dashboard(
             "who can reach this address can use it"
         )
     try:
+        _check_port_free(host, port)
         app_ = create_app(scenario, replications=replications, seed=seed)
     except ScenarioError as exc:
         fail(exc)
