@@ -13,7 +13,7 @@ YAML = re.compile(r"[\w./-]+\.yaml")
 
 
 def test_command_files_exist_or_have_a_recipe():
-    """Each `ccsim` line names bundled files, files it writes, or files the page shows how to make."""
+    """Each `ccsim` line names bundled files, files it writes, or files the page makes."""
     missing = []
     for doc in DOCS:
         text = doc.read_text()
