@@ -18,19 +18,19 @@ from sim.errors import ScenarioError
 from sim.results import RunResult
 
 
-def check_out_dir(out: Path) -> None:
+def check_out_dir(out: Path, option: str = "--out") -> None:
     """Refuse an output folder that already exists (we never overwrite what the user has).
 
     Missing parent folders are created, so `--out runs/baseline` works on a fresh clone.
     """
     if out.exists():
         raise ScenarioError(
-            f"--out {out}: already exists; ccsim never overwrites results, choose a new folder"
+            f"{option} {out}: already exists; ccsim never overwrites results, choose a new folder"
         )
     for parent in out.parents:
         if parent.exists() and not parent.is_dir():
             raise ScenarioError(
-                f"--out {out}: {parent} is a file, not a folder; choose another path"
+                f"{option} {out}: {parent} is a file, not a folder; choose another path"
             )
     out.parent.mkdir(parents=True, exist_ok=True)  # e.g. runs/ on a fresh clone
 

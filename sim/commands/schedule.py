@@ -58,6 +58,13 @@ def build_rules(model, lengths, start_step, days_per_week, any_days_off, hours, 
             if k not in groups or not v.isdigit():
                 raise ScenarioError(f"{opt} {k}={v}: use SITE/GROUP=N with one of {sorted(groups)}")
         heads[opt] = {k: int(v) for k, v in pairs.items()}
+    for k, low in heads["--min-headcount"].items():
+        high = heads["--max-headcount"].get(k)
+        if high is not None and low > high:
+            raise ScenarioError(
+                f"--min-headcount {k}={low} is above --max-headcount {k}={high}: "
+                "no plan can meet both; lower the minimum or raise the maximum"
+            )
     brk = None
     if breaks:
         brk = []
@@ -184,7 +191,7 @@ def register(app: typer.Typer) -> None:
             if plan is not None:
                 from sim.output import check_out_dir
 
-                check_out_dir(plan)
+                check_out_dir(plan, "--plan")
             with progress_bar("staffing", quiet) as bar:
                 task = bar.add_task("staff", total=None)
                 result = api.staff(

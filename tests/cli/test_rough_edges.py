@@ -102,3 +102,22 @@ def test_staff_simulation_cost_wording():
     assert "needs 11.0% more and costs 10.3% more" in text and "saved" not in text
     less = more | {"hours_saving": 0.05, "cost_saving": 0.04}
     assert "saves 5.0% and costs 4.0% less" in pooling_sentence(less, 0.8)
+
+
+def test_schedule_min_above_max_headcount():
+    """schedule with --min-headcount above --max-headcount names both options, exit 2."""
+    args = ["schedule", MMC, "--min-headcount", "school/agents=20"]
+    result = _cli(*args, "--max-headcount", "school/agents=10", "--quiet")
+    _user_error(result, "--min-headcount school/agents=20", "--max-headcount school/agents=10")
+
+
+def test_schedule_time_limit_zero():
+    """--time-limit 0 is refused by the option's range, exit 2."""
+    _user_error(_cli("schedule", MMC, "--time-limit", "0", "--quiet"), "--time-limit")
+
+
+def test_schedule_existing_plan_names_plan(tmp_path):
+    """--plan EXISTING names --plan (not --out) in its message."""
+    result = _cli("schedule", MMC, "--plan", str(tmp_path), "--quiet")
+    _user_error(result, f"--plan {tmp_path}", "already exists")
+    assert "--out" not in result.output
