@@ -21,9 +21,8 @@ def test_command_files_exist_or_have_a_recipe():
             if not line.lstrip().startswith("ccsim "):
                 continue
             for name in YAML.findall(line.split("#")[0]):
-                made = re.search(
-                    rf"(# {re.escape(name)}:|--out {re.escape(name)}|> {re.escape(name)})", text
-                )
+                n = re.escape(name)
+                made = re.search(rf"(# {n}:|--(?:out|export-to) {n}|> {n})", text)
                 if not (ROOT / name).exists() and not made:
                     missing.append(f"{doc.name}: {name}")
     assert missing == []
