@@ -292,13 +292,17 @@ def plan(
     result = compute_plan(setup, optimised=optimised, hires=hires)
     result.source = label
     if simulate_weeks:
-        weeks = result.peak_weeks(2) if simulate_weeks == "peak" else list(simulate_weeks)
+        weeks: list[int] = (
+            list(result.peak_weeks(2))
+            if simulate_weeks == "peak"
+            else [int(w) for w in simulate_weeks]
+        )
         for w in weeks:
-            if not 1 <= int(w) <= setup.n_weeks:
+            if not 1 <= w <= setup.n_weeks:
                 raise ScenarioError(
                     f"--simulate-weeks {w}: the plan has weeks 1 to {setup.n_weeks}"
                 )
-        result.simulation = simulate(result, [int(w) for w in weeks], replications, seed,
+        result.simulation = simulate(result, weeks, replications, seed,
                                      progress=progress, workers=workers)  # fmt: skip
     return result
 

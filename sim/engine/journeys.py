@@ -8,7 +8,7 @@ redial, a repeat contact or a return from the bot is a new contact of the same i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from sim.engine.log import (
     WAITING,
 )
 from sim.engine.roster import WEEK_S
+from sim.engine.state import EngineState
 
 if TYPE_CHECKING:
     from sim.engine.core import _Call
@@ -36,7 +37,7 @@ FIRST, REDIAL, REPEAT, BOT_RETRY = range(4)
 _INF = float("inf")
 
 
-class JourneyMixin:
+class JourneyMixin(EngineState):
     """Journey state and handlers of `Engine` (see the module docstring)."""
 
     def _init_journeys(self, model: Model, roster: Roster, seed: int, rep: int, n: int) -> None:
@@ -72,6 +73,7 @@ class JourneyMixin:
     def _learning_factors(self, a: int, now: float) -> tuple[float, float]:
         """(handle-time factor, FCR factor) of an agent at its tenure now."""
         curve = self.learning[self.agent_group[a]]
+        assert curve is not None  # only called for groups with a learning curve
         tenure = now - self.hired_at[a]
         progress = min(1.0, max(0.0, tenure / (curve.weeks_to_proficiency * WEEK_S)))
         return (
@@ -84,6 +86,7 @@ class JourneyMixin:
         """Send a contact into self-service with the bot's share, if a session is free."""
         c = self.ctype[cid]
         bot = self.model.scenario.demand[c].bot
+        assert bot is not None  # only called for types with a bot
         if self._draw("bot", cid) >= bot.share:
             return False
         if bot.concurrency_limit is not None and self.bot_active >= bot.concurrency_limit:
@@ -127,6 +130,7 @@ class JourneyMixin:
         """Offer a callback when the expected wait is long; True if the customer takes it."""
         c = self.ctype[cid]
         cb = self.model.scenario.demand[c].callback
+        assert cb is not None  # only called for types that offer callbacks
         agents = sum(self.on_shift_in_group[g] for lv in self.groups_for_type[c] for g in lv)
         expected = self.n_waiting[c] * self.mean_handle_s[c] / max(agents, 1)
         if expected <= cb.offer_when_expected_wait_s:
@@ -204,12 +208,13 @@ class JourneyMixin:
         self.patience.append(
             self.draws.get("patience_later", c, issue, attempt, pat.sample) if pat else _INF
         )
-        for column, value in (
+        columns: tuple[tuple[list[Any], Any], ...] = (
             (self.status, WAITING), (self.answer, _INF), (self.end, _INF), (self.agent_of, -1),
             (self.queued_at, _INF), (self.handle_factor, 1.0), (self.issue_of, issue),
             (self.attempt, attempt), (self.origin, origin),
             (self.resolved, -1), (self.callback_of, 0), (self.in_bot_s, 0.0),
-        ):  # fmt: skip
+        )  # fmt: skip
+        for column, value in columns:
             column.append(value)
         self.issue_contacts[issue] += 1
         self._arrive(cid)
