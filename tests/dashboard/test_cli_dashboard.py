@@ -21,6 +21,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict]]:
         server="wsgi-app", run=lambda **kw: seen.append(("flask", kw))
     )  # fmt: skip
     monkeypatch.setattr(dashboard.app, "create_app", lambda *a, **kw: fake)
+    monkeypatch.setattr(dashboard.app, "warm_workers", lambda app: seen.append(("warm", {})))
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.append(("waitress", kw)))
     monkeypatch.setattr(sim.cli, "_check_port_free", lambda host, port: None)  # ports vary here
     return seen
@@ -30,7 +31,7 @@ def test_dashboard_binds_localhost_by_default(calls: list) -> None:
     """Without --host the development server listens on 127.0.0.1, with no warning."""
     result = CliRunner().invoke(cli, ["dashboard", "--port", "8123"])
     assert result.exit_code == 0, result.output
-    assert calls == [("flask", {"host": "127.0.0.1", "port": 8123, "debug": False})]
+    assert calls == [("warm", {}), ("flask", {"host": "127.0.0.1", "port": 8123, "debug": False})]
     assert "warning" not in result.output
 
 
@@ -38,7 +39,7 @@ def test_dashboard_production_serves_with_waitress_and_warns_for_other_hosts(cal
     """--production hands the WSGI app to waitress; a public --host prints a warning."""
     result = CliRunner().invoke(cli, ["dashboard", "--production", "--host", "0.0.0.0"])
     assert result.exit_code == 0, result.output
-    assert calls == [("waitress", {"host": "0.0.0.0", "port": 8050, "threads": 8})]
+    assert calls == [("warm", {}), ("waitress", {"host": "0.0.0.0", "port": 8050, "threads": 8})]
     assert "no authentication" in result.output
 
 
