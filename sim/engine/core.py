@@ -323,7 +323,11 @@ class Engine(ChatMixin, JourneyMixin):
         rec[2].append(now)
 
     def _login(self, ev: _Call) -> None:
+        """Put an agent on shift; a second login while on shift (drain mode) changes nothing."""
         a = ev._value
+        if self.on_shift[a]:
+            return
+        assert a not in self.idle[self.agent_group[a]], f"agent {a} idle while off shift"
         self.on_shift[a] = True
         self.on_shift_in_group[self.agent_group[a]] += 1
         if self.load[a] == 0:
@@ -333,7 +337,11 @@ class Engine(ChatMixin, JourneyMixin):
             self._chat_login(a)
 
     def _logout(self, ev: _Call) -> None:
+        """Take an agent off shift (it finishes what it holds); logging out twice changes nothing."""
         a = ev._value
+        if not self.on_shift[a]:
+            return
+        assert self.load[a] > 0 or a in self.idle[self.agent_group[a]], f"agent {a} lost"
         self.on_shift[a] = False
         self.on_shift_in_group[self.agent_group[a]] -= 1
         if self.load[a] == 0:
