@@ -24,6 +24,7 @@ import simpy
 
 from sim.engine.arrivals import Demand
 from sim.engine.chat import ChatMixin
+from sim.engine.invariants import check_capacity, check_sessions
 from sim.engine.journeys import JourneyMixin
 from sim.engine.log import (
     ABANDONED,
@@ -150,6 +151,8 @@ class Engine(ChatMixin, JourneyMixin):
                 self._record_session(a, end_time)
         log = ContactLog.build(self, end_time)
         log.check_conservation(self.n_waiting, self.load)
+        check_capacity(log, np.asarray(self.channel) == CHAT, self.k)
+        check_sessions(log)
         return log
 
     def _loop(self, until: float) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers import compiled, single_queue
 
 from sim.engine import simulate
-from sim.engine.log import ContactLog
+from sim.engine.invariants import check_capacity
+from sim.engine.log import ConservationError, ContactLog
 from sim.model import CHAT
 
 
@@ -52,3 +54,29 @@ def test_drain_shift_split_by_break_logs_in_once():
         log = simulate(model, seed)
         assert _sessions_overlap(log) == 0
         assert _max_concurrent_exclusive(log, model) <= 1
+
+
+def test_capacity_invariant_flags_an_agent_holding_two_calls():
+    """The end-of-run capacity check raises when one agent held two voice calls at once."""
+    model = compiled(single_queue(agents=5, rate_per_s=0.01, days=0.25))
+    log = simulate(model, 1)
+    is_chat = model.type_channel == CHAT
+    check_capacity(log, is_chat, model.chat_max_concurrency)  # a real run passes
+    served = np.flatnonzero(log.agent >= 0)
+    a, b = served[0], served[1]
+    log.agent[b] = log.agent[a]
+    log.answer_s[b], log.end_s[b] = log.answer_s[a], log.end_s[a] + 1.0
+    with pytest.raises(ConservationError, match="capacity"):
+        check_capacity(log, is_chat, model.chat_max_concurrency)
+
+
+def test_capacity_invariant_allows_chat_concurrency():
+    """Chat agents may hold up to the concurrency in chats, and the check accepts that."""
+    data = single_queue(agents=3, rate_per_s=0.05, aht_s=300, days=0.25, channel="chat")
+    data["channels"] = {"chat": {"max_concurrency": 3, "aht_factor_by_concurrency": [1, 1, 1]}}
+    model = compiled(data)
+    log = simulate(model, 2)  # the engine runs check_capacity itself
+    is_chat = model.type_channel == CHAT
+    check_capacity(log, is_chat, 3)
+    with pytest.raises(ConservationError, match="capacity"):
+        check_capacity(log, is_chat, 1)  # the same log breaks a capacity of one
