@@ -340,7 +340,7 @@ class Engine(ChatMixin, JourneyMixin):
             self._chat_login(a)
 
     def _logout(self, ev: _Call) -> None:
-        """Take an agent off shift (it finishes what it holds); logging out twice changes nothing."""
+        """Take an agent off shift (it finishes what it holds); a second logout changes nothing."""
         a = ev._value
         if not self.on_shift[a]:
             return

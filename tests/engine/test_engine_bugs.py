@@ -37,7 +37,7 @@ def _max_concurrent_exclusive(log: ContactLog, model) -> int:
 
 
 def test_drain_shift_split_by_break_logs_in_once():
-    """In drain mode, a shift whose break falls after the horizon does not log the agent in twice."""
+    """In drain mode, a shift whose break falls after the horizon logs the agent in only once."""
     data = single_queue(agents=1, rate_per_s=0.002, aht_s=600, days=1.0, drain=True)
     queue = data["demand"][0]
     queue["patience"] = {"dist": "deterministic", "mean_s": 5}
