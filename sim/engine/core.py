@@ -212,7 +212,10 @@ class Engine(ChatMixin, JourneyMixin):
 
     def _queue_extras(self, cid: int, c: int) -> None:
         """Callback offer (instead of a patience timer if taken) and overflow timers."""
-        if not (self.has_callback[c] and self._offer_callback(cid)) and self.patience[cid] < _INF:
+        if self.has_callback[c] and self._offer_callback(cid):
+            if self.channel[c] == VOICE:
+                self.voice_in_system -= 1  # the caller hangs up and keeps its place in the queue
+        elif self.patience[cid] < _INF:
             self._after(self.patience[cid], self._patience_over, cid)
         for delay, groups in self.overflow_tiers[c]:
             self._after(delay, self._overflow, (cid, groups))
@@ -277,7 +280,7 @@ class Engine(ChatMixin, JourneyMixin):
     def _finish(self, ev: _Call) -> None:
         cid = ev._value
         self.end[cid] = self.env._now
-        if self.channel[self.ctype[cid]] == VOICE:
+        if self.channel[self.ctype[cid]] == VOICE and not self.callback_of[cid]:
             self.voice_in_system -= 1
         if self.status[cid] == IN_SERVICE:
             self.status[cid] = COMPLETED

@@ -8,7 +8,8 @@ from helpers import compiled, single_queue
 
 from sim.engine import simulate
 from sim.engine.invariants import check_capacity
-from sim.engine.log import ConservationError, ContactLog
+from sim.engine.log import COMPLETED, ConservationError, ContactLog
+from sim.kpis.contacts import contact_frame
 from sim.model import CHAT
 
 
@@ -80,3 +81,29 @@ def test_capacity_invariant_allows_chat_concurrency():
     check_capacity(log, is_chat, 3)
     with pytest.raises(ConservationError, match="capacity"):
         check_capacity(log, is_chat, 1)  # the same log breaks a capacity of one
+
+
+def test_accepted_callback_releases_the_trunk_line():
+    """Callers who always take a callback free their line, so lines > agents never block."""
+    data = single_queue(agents=3, rate_per_s=0.02, aht_s=300, patience_s=None, days=0.5)
+    data["channels"] = {"voice": {"lines": 4}}
+    without = simulate(compiled(data), 3).status_counts()
+    assert without["blocked"] > 0  # 6 erlangs on 3 agents and 4 lines: blocking is heavy
+    data["demand"][0]["callback"] = {"offer_when_expected_wait_s": 0, "accept_probability": 1.0}
+    with_cb = simulate(compiled(data), 3)
+    assert with_cb.status_counts()["blocked"] == 0  # only calls in service hold lines
+    assert with_cb.callback.sum() > 0
+
+
+def test_callback_wait_adds_no_voice_minutes():
+    """Voice minutes of a callback exclude its queue time, which the caller spent off the line."""
+    data = single_queue(agents=3, rate_per_s=0.02, aht_s=300, patience_s=None, days=0.5)
+    data["demand"][0]["callback"] = {"offer_when_expected_wait_s": 0, "accept_probability": 1.0}
+    model = compiled(data)
+    log = simulate(model, 3)
+    frame = contact_frame(log, model)
+    keep = (log.arrival_s >= model.warmup_s) & (log.arrival_s < model.measure_end_s)
+    done = (log.callback & (log.status == COMPLETED))[keep]
+    talk_s = (log.end_s - log.answer_s)[keep][done]
+    assert done.sum() > 0
+    assert np.allclose(frame["voice_minutes"].to_numpy()[done], talk_s / 60)
