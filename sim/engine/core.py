@@ -121,17 +121,18 @@ class Engine(ChatMixin, JourneyMixin):
             levels.setdefault(key, []).append((c, float(m.delay_s[g, c])))
         return [levels[k] for k in sorted(levels)]
 
-    def _overflow_tiers(self) -> list[list[tuple[float, list[int]]]]:
-        """Per type: (delay, groups) of the groups that may take it only after a wait."""
+    def _overflow_tiers(self) -> list[list[tuple[float, list[list[int]]]]]:
+        """Per type: (delay, levels) of groups that take it only after a wait, primary first."""
         m = self.model
         tiers = []
         for c in range(m.n_types):
-            by_delay: dict[float, list[int]] = {}
+            by_delay: dict[float, list[list[int]]] = {}
             for g in range(len(m.group_names)):
                 d = m.delay_s[g, c]
                 if np.isfinite(m.proficiency[g, c]) and 0 < d < _INF:
-                    by_delay.setdefault(float(d), []).append(g)
-            tiers.append(sorted(by_delay.items()))
+                    levels = by_delay.setdefault(float(d), [[], []])
+                    levels[int(m.secondary[g, c])].append(g)
+            tiers.append([(d, [lv for lv in lvs if lv]) for d, lvs in sorted(by_delay.items())])
         return tiers
 
     # ----------------------------------------------------------------- run
@@ -217,8 +218,8 @@ class Engine(ChatMixin, JourneyMixin):
                 self.voice_in_system -= 1  # the caller hangs up and keeps its place in the queue
         elif self.patience[cid] < _INF:
             self._after(self.patience[cid], self._patience_over, cid)
-        for delay, groups in self.overflow_tiers[c]:
-            self._after(delay, self._overflow, (cid, groups))
+        for delay, levels in self.overflow_tiers[c]:
+            self._after(delay, self._overflow, (cid, levels))
 
     def _patience_over(self, ev: _Call) -> None:
         cid = ev._value
@@ -233,10 +234,9 @@ class Engine(ChatMixin, JourneyMixin):
 
     def _overflow(self, ev: _Call) -> None:
         """A contact has waited long enough for another site's agents: try them now."""
-        cid, groups = ev._value
+        cid, levels = ev._value
         if self.status[cid] != WAITING:
             return
-        levels = [groups]
         c = self.ctype[cid]
         a = self._find_chat_agent(levels) if self.channel[c] == CHAT else self._find_idle(levels)
         if a >= 0:

@@ -107,3 +107,35 @@ def test_callback_wait_adds_no_voice_minutes():
     talk_s = (log.end_s - log.answer_s)[keep][done]
     assert done.sum() > 0
     assert np.allclose(frame["voice_minutes"].to_numpy()[done], talk_s / 60)
+
+
+def _overflow_center(secondary_first: bool) -> dict:
+    """An overloaded home site overflowing to a site with a secondary and a primary group."""
+    data = single_queue(agents=1, rate_per_s=0.01, aht_s=300, patience_s=None, days=0.5)
+    data["demand"][0]["home_sites"] = ["home"]
+    data["sites"][0]["name"] = "home"
+    skill = {"language": "en", "channel": "voice"}
+    groups = [
+        {"name": "sec", "skills": [dict(skill, level="secondary")],
+         "shifts": [{"start": "00:00", "end": "24:00", "headcount": 2}]},
+        {"name": "pri", "skills": [skill],
+         "shifts": [{"start": "00:00", "end": "24:00", "headcount": 10}]},
+    ]  # fmt: skip
+    if not secondary_first:
+        groups.reverse()
+    data["sites"].append({"name": "away", "timezone": "UTC", "location": "onshore",
+                          "groups": groups})  # fmt: skip
+    data["routing"] = {"overflow": [{"from_site": "home", "to_site": "away", "after_s": 10}]}
+    return data
+
+
+def test_overflow_tries_primary_skills_first():
+    """Overflowed contacts go to idle primary-skill agents before secondary ones, in any order."""
+    for secondary_first in (True, False):
+        model = compiled(_overflow_center(secondary_first))
+        log = simulate(model, 4)
+        groups = log.agent_group[log.agent[log.agent >= 0]]
+        sec = model.group_names.index("away/sec")
+        pri = model.group_names.index("away/pri")
+        assert np.sum(groups == pri) > 100  # plenty overflowed
+        assert np.sum(groups == sec) == 0  # ten primary agents at 2 erlangs are never all busy
