@@ -22,6 +22,7 @@ from collections.abc import Callable
 import numpy as np
 import simpy
 
+from sim.engine import routing
 from sim.engine.arrivals import Demand
 from sim.engine.chat import ChatMixin
 from sim.engine.invariants import check_capacity, check_sessions
@@ -109,6 +110,7 @@ class Engine(ChatMixin, JourneyMixin):
         self._init_journeys(model, roster, seed, rep, n)
         if not any(self.has_bot):
             self._arrive = self._enter_queue  # type: ignore[method-assign]
+        routing.install(self)
 
     def _queue_levels(self, g: int, chat_only: bool) -> list[list[tuple[int, float]]]:
         """(type, delay) the group serves, grouped by (skill level, priority), best first."""
