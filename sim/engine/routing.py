@@ -77,7 +77,12 @@ def _split_levels(engine: Engine, policy: str) -> None:
 
 def _aging_pull(engine: Engine, weights: list[float]):
     """A `pull` taking the waiting contact with the highest weight x wait the agent may take now."""
-    status, queue, queued_at, n_waiting = engine.status, engine.queue, engine.queued_at, engine.n_waiting
+    status, queue, queued_at, n_waiting = (
+        engine.status,
+        engine.queue,
+        engine.queued_at,
+        engine.n_waiting,
+    )
 
     def pull(levels: list[list[tuple[int, float]]]) -> int:
         now = engine.env._now

@@ -300,7 +300,7 @@ class Routing(Frozen):
     policy: RoutingPolicy = "longest_idle"
     aging_weights: dict[str, PositiveFloat] = Field(
         default_factory=dict,
-        description="priority_aging: weight per contact type name (default 1); score = weight x wait",
+        description="priority_aging: weight per contact type (default 1); score = weight x wait",
     )
     reserve_agents: NonNegativeInt = Field(
         1, description="reservation: idle agents each group keeps for its primary skills"
