@@ -16,6 +16,9 @@ replace one of the two methods (`priority_aging` replaces `pull`; `reservation` 
   all the queues it may serve now (weights per contact type, default 1), so none starves.
 - `reservation`: each group keeps `reserve_agents` agents for its primary skills: it takes a
   secondary-skill contact only while more than that many of its agents are idle.
+
+`routing.by_type` overrides the policy per contact type for the choice of agent (all but
+`priority_aging`, which orders a freed agent's choice among queues and so is center-wide).
 """
 
 from __future__ import annotations
@@ -38,28 +41,32 @@ class SecondaryLevel(list):
 
 
 def install(engine: Engine) -> None:
-    """Set the engine up for the scenario's routing policy (nothing to do for the default)."""
+    """Set the engine up for the scenario's routing policies (nothing to do for the default)."""
     routing = engine.model.scenario.routing
-    policy = routing.policy
-    if policy in ("group_order", "most_proficient"):
-        _split_levels(engine, policy)
-    elif policy == "priority_aging":
-        weights = [routing.aging_weights.get(name, 1.0) for name in engine.model.type_names]
+    names = engine.model.type_names
+    policy_of = [routing.by_type.get(name, routing.policy) for name in names]
+    if any(p in ("group_order", "most_proficient") for p in policy_of):
+        _split_levels(engine, policy_of)
+    if routing.policy == "priority_aging":
+        weights = [routing.aging_weights.get(name, 1.0) for name in names]
         engine._pull = _aging_pull(engine, weights)  # type: ignore[method-assign]
-    elif policy == "reservation":
-        _tag_secondary(engine)
+    reserved = [p == "reservation" for p in policy_of]
+    if any(reserved):
+        _tag_secondary(engine, reserved)
         k = routing.reserve_agents
         engine._find_idle = _reserving_find(engine, k)  # type: ignore[method-assign]
-        engine._pull = _reserving_pull(engine, engine._pull, k)  # type: ignore[method-assign]
+        engine._pull = _reserving_pull(engine, engine._pull, k, reserved)  # type: ignore[method-assign]
 
 
-def _split_levels(engine: Engine, policy: str) -> None:
-    """Split each level of groups into ordered sub-levels: one per group, or per handle factor."""
+def _split_levels(engine: Engine, policy_of: list[str]) -> None:
+    """Split each type's levels of groups into ordered sub-levels: per group, or per factor."""
     prof = engine.prof
 
     def split(groups: list[int], c: int) -> list[list[int]]:
-        if policy == "group_order":
+        if policy_of[c] == "group_order":
             return [[g] for g in sorted(groups)]
+        if policy_of[c] != "most_proficient":
+            return [groups]
         by_factor: dict[float, list[int]] = {}
         for g in groups:
             by_factor.setdefault(prof[g][c], []).append(g)
@@ -104,8 +111,8 @@ def _aging_pull(engine: Engine, weights: list[float]):
     return pull
 
 
-def _tag_secondary(engine: Engine) -> None:
-    """Mark the levels reached through secondary skills, for groups and for queues."""
+def _tag_secondary(engine: Engine, reserved: list[bool]) -> None:
+    """Mark the levels reached through secondary skills, for reserved types' groups and queues."""
     m = engine.model
 
     def tag(level: list, secondary: bool, group: int = -1) -> list:
@@ -116,12 +123,12 @@ def _tag_secondary(engine: Engine) -> None:
         return out
 
     engine.groups_for_type = [
-        [tag(lv, bool(m.secondary[lv[0], c])) for lv in levels]
+        [tag(lv, reserved[c] and bool(m.secondary[lv[0], c])) for lv in levels]
         for c, levels in enumerate(engine.groups_for_type)
     ]
     engine.overflow_tiers = [
-        [(d, [tag(lv, bool(m.secondary[lv[0], c])) for lv in levels]) for d, levels in tiers]
-        for c, tiers in enumerate(engine.overflow_tiers)
+        [(d, [tag(lv, reserved[c] and bool(m.secondary[lv[0], c])) for lv in lvs]) for d, lvs in t]
+        for c, t in enumerate(engine.overflow_tiers)
     ]
     for attr in ("queues_by_level", "chat_queues_by_level"):
         by_group = getattr(engine, attr)
@@ -149,14 +156,16 @@ def _reserving_find(engine: Engine, k: int):
     return find
 
 
-def _reserving_pull(engine: Engine, pull, k: int):
-    """A `pull` that skips secondary queues unless more than k of the group's agents are idle."""
+def _reserving_pull(engine: Engine, pull, k: int, reserved: list[bool]):
+    """A `pull` that skips reserved secondary queues unless more than k of the group are idle."""
     idle = engine.idle
 
     def reserving(levels: list[list[tuple[int, float]]]) -> int:
-        allowed = [
-            lv for lv in levels if not isinstance(lv, SecondaryLevel) or len(idle[lv.group]) >= k
-        ]  # the freed agent itself is idle too: len + 1 > k
+        allowed = []
+        for lv in levels:
+            if isinstance(lv, SecondaryLevel) and len(idle[lv.group]) < k:  # + itself <= k
+                lv = [(c, d) for c, d in lv if not reserved[c]]
+            allowed.append(lv)
         return pull(allowed)
 
     return reserving

@@ -302,6 +302,9 @@ class Routing(Frozen):
         default_factory=dict,
         description="priority_aging: weight per contact type (default 1); score = weight x wait",
     )
+    by_type: dict[str, Literal["longest_idle", "group_order", "most_proficient", "reservation"]] = (
+        Field(default_factory=dict, description="policy per contact type name, overriding `policy`")
+    )
     reserve_agents: NonNegativeInt = Field(
         1, description="reservation: idle agents each group keeps for its primary skills"
     )
@@ -366,9 +369,9 @@ def _check_references(sc: Scenario, problems: list[str]) -> None:
             if name not in sites:
                 problems.append(f"demand[{i}].home_sites: unknown site {name!r}; "
                                 f"use one of {sorted(sites)}")  # fmt: skip
-    for name in sc.routing.aging_weights:
+    for name in [*sc.routing.aging_weights, *sc.routing.by_type]:
         if name not in types:
-            problems.append(f"routing.aging_weights: unknown contact type {name!r}; "
+            problems.append(f"routing (aging_weights, by_type): unknown contact type {name!r}; "
                             f"use one of {sorted(types)}")  # fmt: skip
     edges: dict[str, set[str]] = {}
     for i, rule in enumerate(sc.routing.overflow):

@@ -115,9 +115,12 @@ def _agents_of(model, log, name: str) -> np.ndarray:
     return np.flatnonzero(log.agent_group == model.group_names.index(f"s/{name}"))
 
 
-def test_group_order_fills_the_first_group_first():
+@pytest.mark.parametrize(
+    "routing", [{"policy": "group_order"}, {"by_type": {"q0": "group_order"}}], ids=str
+)
+def test_group_order_fills_the_first_group_first(routing):
     """An arriving contact goes to g1 only while every agent of g0 (listed first) is busy."""
-    model = compiled(_center([0.05], [(6, [0]), (6, [0])], policy="group_order"))
+    model = compiled(_center([0.05], [(6, [0]), (6, [0])], **routing))
     log = simulate(model, 3)
     g0, g1 = _agents_of(model, log, "g0"), _agents_of(model, log, "g1")
     now = np.isin(log.agent, g1) & (log.answer_s == log.queued_s)
@@ -177,3 +180,26 @@ def test_unknown_policy_lists_the_five():
         compiled(_center([0.05], [(6, [0])], policy="fifo"))
     assert "routing.policy" in str(err.value)
     assert all(p in str(err.value) for p in POLICIES)
+
+
+def test_by_type_applies_only_to_its_type():
+    """A per-type reservation holds agents back from that type only, not from the others."""
+    data = _center([0.04, 0.04, 0.04], [(5, [0]), (6, [1, 0, 2])], reserve_agents=2,
+                   by_type={"q0": "reservation"})  # fmt: skip
+    for skill in data["sites"][0]["groups"][1]["skills"][1:]:
+        skill["level"] = "secondary"  # g1: q1 primary, q0 and q2 secondary
+    model = compiled(data)
+    log = simulate(model, 2)
+    g1 = _agents_of(model, log, "g1")
+    idle_before = {}
+    for c in (0, 2):
+        taken = np.isin(log.agent, g1) & (log.type_idx == c)
+        idle_before[c] = len(g1) - _busy_at(log, g1, log.answer_s[taken])
+    assert np.all(idle_before[0] > 2)
+    assert np.any(idle_before[2] <= 2)  # q2 is not reserved against
+
+
+def test_unknown_type_in_by_type_is_a_scenario_error():
+    """routing.by_type naming a contact type that does not exist is a user error."""
+    with pytest.raises(ScenarioError, match="unknown contact type 'nope'"):
+        compiled(_center([0.05], [(6, [0])], by_type={"nope": "group_order"}))
