@@ -8,8 +8,9 @@ skills are tried before secondary ones, and overflow groups only after the conta
 
 Arrivals are pre-generated and sorted, so they need no events at all: the run loop steps SimPy's
 environment and, whenever the next arrival comes before the next scheduled event, advances the
-clock to it and handles it directly. Events are scheduled with `Environment.schedule` as small
-`_Call` objects (the same protocol as `simpy.Event`, without its bookkeeping). Contacts created
+clock to it and handles it directly (`kernel.py`, the adapter to SimPy). Events are scheduled with
+`Environment.schedule` as small `Call` objects (the protocol `simpy.Event` has, without its
+bookkeeping). Contacts created
 during the run (redials, repeats, returns from the bot) arrive through such events.
 """
 
@@ -27,6 +28,8 @@ from sim.engine.arrivals import Demand
 from sim.engine.chat import ChatMixin
 from sim.engine.invariants import check_capacity, check_sessions
 from sim.engine.journeys import JourneyMixin
+from sim.engine.kernel import NORMAL, run_loop
+from sim.engine.kernel import Call as _Call
 from sim.engine.log import (
     ABANDONED,
     BLOCKED,
@@ -39,18 +42,6 @@ from sim.engine.roster import Roster
 from sim.model import CHAT, VOICE, Model
 
 _INF = math.inf
-_NORMAL = 1  # simpy.events.NORMAL
-
-
-class _Call:
-    """The least an event needs for `Environment.step`: callbacks, an ok flag and a value."""
-
-    __slots__ = ("callbacks", "_ok", "_value")
-
-    def __init__(self, callback: Callable[[_Call], None], value: object) -> None:
-        self.callbacks = [callback]
-        self._ok = True
-        self._value = value
 
 
 class Engine(ChatMixin, JourneyMixin):
@@ -160,28 +151,10 @@ class Engine(ChatMixin, JourneyMixin):
 
     def _loop(self, until: float) -> None:
         """Step the environment, handling each pre-generated arrival at its time, up to `until`."""
-        env = self.env
-        queue = env._queue
-        step = env.step
-        arrival, arrive, n = self.arrival, self._arrive, self.n_generated
-        i = 0
-        while True:
-            t_event = queue[0][0] if queue else _INF
-            if i < n and arrival[i] < t_event:
-                if arrival[i] >= until:
-                    break
-                env._now = arrival[i]
-                i += 1
-                arrive(i - 1)
-            elif t_event < until:
-                step()
-            else:
-                break
-        if until < _INF:
-            env._now = until
+        run_loop(self.env, self.arrival, self._arrive, until)
 
     def _after(self, delay: float, callback: Callable[[_Call], None], value: object) -> None:
-        self.env.schedule(_Call(callback, value), _NORMAL, delay)  # type: ignore[arg-type]
+        self.env.schedule(_Call(callback, value), NORMAL, delay)  # type: ignore[arg-type]
 
     # ----------------------------------------------------------------- contacts
     def _arrive(self, cid: int) -> None:
