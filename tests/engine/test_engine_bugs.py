@@ -104,7 +104,7 @@ def test_callback_wait_adds_no_voice_minutes():
     frame = contact_frame(log, model)
     keep = (log.arrival_s >= model.warmup_s) & (log.arrival_s < model.measure_end_s)
     done = (log.callback & (log.status == COMPLETED))[keep]
-    talk_s = (log.end_s - log.answer_s)[keep][done]
+    talk_s = log.end_s[keep][done] - log.answer_s[keep][done]
     assert done.sum() > 0
     assert np.allclose(frame["voice_minutes"].to_numpy()[done], talk_s / 60)
 
