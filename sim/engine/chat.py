@@ -63,6 +63,8 @@ class ChatMixin:
             self.chat_since[a] = now
         self.chats[a].add(cid)
         self.load[a] += 1
+        if self.load[a] > self.k:
+            self.capacity_breaches += 1
         self.chat_updated[a] = now
         self.chat_work[cid] = work
         self.chat_version[cid] = 0
