@@ -15,7 +15,7 @@ from sim.engine.log import COMPLETED, IN_SERVICE
 from sim.engine.state import EngineState
 
 if TYPE_CHECKING:
-    from sim.engine.core import _Call
+    from sim.engine.kernel import Call as _Call
     from sim.model import Model
 
 
@@ -64,6 +64,8 @@ class ChatMixin(EngineState):
             self.chat_since[a] = now
         self.chats[a].add(cid)
         self.load[a] += 1
+        if self.load[a] > self.k:
+            self.capacity_breaches += 1
         self.chat_updated[a] = now
         self.chat_work[cid] = work
         self.chat_version[cid] = 0

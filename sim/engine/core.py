@@ -8,8 +8,9 @@ skills are tried before secondary ones, and overflow groups only after the conta
 
 Arrivals are pre-generated and sorted, so they need no events at all: the run loop steps SimPy's
 environment and, whenever the next arrival comes before the next scheduled event, advances the
-clock to it and handles it directly. Events are scheduled with `Environment.schedule` as small
-`_Call` objects (the same protocol as `simpy.Event`, without its bookkeeping). Contacts created
+clock to it and handles it directly (`kernel.py`, the adapter to SimPy). Events are scheduled with
+`Environment.schedule` as small `Call` objects (the protocol `simpy.Event` has, without its
+bookkeeping). Contacts created
 during the run (redials, repeats, returns from the bot) arrive through such events.
 """
 
@@ -18,14 +19,17 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import simpy
 
+from sim.engine import routing
 from sim.engine.arrivals import Demand
 from sim.engine.chat import ChatMixin
+from sim.engine.invariants import check_capacity_breaches, check_sessions
 from sim.engine.journeys import JourneyMixin
+from sim.engine.kernel import NORMAL, run_loop
+from sim.engine.kernel import Call as _Call
 from sim.engine.log import (
     ABANDONED,
     BLOCKED,
@@ -38,18 +42,6 @@ from sim.engine.roster import Roster
 from sim.model import CHAT, VOICE, Model
 
 _INF = math.inf
-_NORMAL = 1  # simpy.events.NORMAL
-
-
-class _Call:
-    """The least an event needs for `Environment.step`: callbacks, an ok flag and a value."""
-
-    __slots__ = ("callbacks", "_ok", "_value")
-
-    def __init__(self, callback: Callable[[_Call], None], value: Any) -> None:
-        self.callbacks = [callback]
-        self._ok = True
-        self._value: Any = value  # what the callback needs: a contact id, an agent, a tuple
 
 
 class Engine(ChatMixin, JourneyMixin):
@@ -100,6 +92,7 @@ class Engine(ChatMixin, JourneyMixin):
         self.roster = roster
         self.on_shift = [False] * na
         self.load = [0] * na  # contacts in service per agent
+        self.capacity_breaches = 0  # contacts given to an agent already at its capacity
         self.idle_since = [0.0] * na
         self.idle: list[deque[int]] = [deque() for _ in range(ng)]
         self.on_shift_in_group = [0] * ng
@@ -109,6 +102,7 @@ class Engine(ChatMixin, JourneyMixin):
         self._init_journeys(model, roster, seed, rep, n)
         if not any(self.has_bot):
             self._arrive = self._enter_queue  # type: ignore[method-assign]
+        routing.install(self)
 
     def _queue_levels(self, g: int, chat_only: bool) -> list[list[tuple[int, float]]]:
         """(type, delay) the group serves, grouped by (skill level, priority), best first."""
@@ -121,17 +115,18 @@ class Engine(ChatMixin, JourneyMixin):
             levels.setdefault(key, []).append((c, float(m.delay_s[g, c])))
         return [levels[k] for k in sorted(levels)]
 
-    def _overflow_tiers(self) -> list[list[tuple[float, list[int]]]]:
-        """Per type: (delay, groups) of the groups that may take it only after a wait."""
+    def _overflow_tiers(self) -> list[list[tuple[float, list[list[int]]]]]:
+        """Per type: (delay, levels) of groups that take it only after a wait, primary first."""
         m = self.model
         tiers = []
         for c in range(m.n_types):
-            by_delay: dict[float, list[int]] = {}
+            by_delay: dict[float, list[list[int]]] = {}
             for g in range(len(m.group_names)):
                 d = m.delay_s[g, c]
                 if np.isfinite(m.proficiency[g, c]) and 0 < d < _INF:
-                    by_delay.setdefault(float(d), []).append(g)
-            tiers.append(sorted(by_delay.items()))
+                    levels = by_delay.setdefault(float(d), [[], []])
+                    levels[int(m.secondary[g, c])].append(g)
+            tiers.append([(d, [lv for lv in lvs if lv]) for d, lvs in sorted(by_delay.items())])
         return tiers
 
     # ----------------------------------------------------------------- run
@@ -151,32 +146,16 @@ class Engine(ChatMixin, JourneyMixin):
                 self._record_session(a, end_time)
         log = ContactLog.build(self, end_time)
         log.check_conservation(self.n_waiting, self.load)
+        check_capacity_breaches(self.capacity_breaches)
+        check_sessions(log)
         return log
 
     def _loop(self, until: float) -> None:
         """Step the environment, handling each pre-generated arrival at its time, up to `until`."""
-        env = self.env
-        queue = env._queue
-        step = env.step
-        arrival, arrive, n = self.arrival, self._arrive, self.n_generated
-        i = 0
-        while True:
-            t_event = queue[0][0] if queue else _INF
-            if i < n and arrival[i] < t_event:
-                if arrival[i] >= until:
-                    break
-                env._now = arrival[i]
-                i += 1
-                arrive(i - 1)
-            elif t_event < until:
-                step()
-            else:
-                break
-        if until < _INF:
-            env._now = until
+        run_loop(self.env, self.arrival, self._arrive, until)
 
     def _after(self, delay: float, callback: Callable[[_Call], None], value: object) -> None:
-        self.env.schedule(_Call(callback, value), _NORMAL, delay)  # type: ignore[arg-type]
+        self.env.schedule(_Call(callback, value), NORMAL, delay)  # type: ignore[arg-type]
 
     # ----------------------------------------------------------------- contacts
     def _arrive(self, cid: int) -> None:
@@ -210,10 +189,13 @@ class Engine(ChatMixin, JourneyMixin):
 
     def _queue_extras(self, cid: int, c: int) -> None:
         """Callback offer (instead of a patience timer if taken) and overflow timers."""
-        if not (self.has_callback[c] and self._offer_callback(cid)) and self.patience[cid] < _INF:
+        if self.has_callback[c] and self._offer_callback(cid):
+            if self.channel[c] == VOICE:
+                self.voice_in_system -= 1  # the caller hangs up and keeps its place in the queue
+        elif self.patience[cid] < _INF:
             self._after(self.patience[cid], self._patience_over, cid)
-        for delay, groups in self.overflow_tiers[c]:
-            self._after(delay, self._overflow, (cid, groups))
+        for delay, levels in self.overflow_tiers[c]:
+            self._after(delay, self._overflow, (cid, levels))
 
     def _patience_over(self, ev: _Call) -> None:
         cid = ev._value
@@ -228,10 +210,9 @@ class Engine(ChatMixin, JourneyMixin):
 
     def _overflow(self, ev: _Call) -> None:
         """A contact has waited long enough for another site's agents: try them now."""
-        cid, groups = ev._value
+        cid, levels = ev._value
         if self.status[cid] != WAITING:
             return
-        levels = [groups]
         c = self.ctype[cid]
         a = self._find_chat_agent(levels) if self.channel[c] == CHAT else self._find_idle(levels)
         if a >= 0:
@@ -269,13 +250,15 @@ class Engine(ChatMixin, JourneyMixin):
         if self.channel[c] == CHAT:
             self._start_chat(cid, a, work)
         else:
+            if self.load[a]:
+                self.capacity_breaches += 1
             self.load[a] = 1
             self._after(work, self._finish, cid)
 
     def _finish(self, ev: _Call) -> None:
         cid = ev._value
         self.end[cid] = self.env._now
-        if self.channel[self.ctype[cid]] == VOICE:
+        if self.channel[self.ctype[cid]] == VOICE and not self.callback_of[cid]:
             self.voice_in_system -= 1
         if self.status[cid] == IN_SERVICE:
             self.status[cid] = COMPLETED
@@ -324,7 +307,11 @@ class Engine(ChatMixin, JourneyMixin):
         rec[2].append(now)
 
     def _login(self, ev: _Call) -> None:
+        """Put an agent on shift; a second login while on shift (drain mode) changes nothing."""
         a = ev._value
+        if self.on_shift[a]:
+            return
+        assert a not in self.idle[self.agent_group[a]], f"agent {a} idle while off shift"
         self.on_shift[a] = True
         self.on_shift_in_group[self.agent_group[a]] += 1
         if self.load[a] == 0:
@@ -334,7 +321,11 @@ class Engine(ChatMixin, JourneyMixin):
             self._chat_login(a)
 
     def _logout(self, ev: _Call) -> None:
+        """Take an agent off shift (it finishes what it holds); a second logout changes nothing."""
         a = ev._value
+        if not self.on_shift[a]:
+            return
+        assert self.load[a] > 0 or a in self.idle[self.agent_group[a]], f"agent {a} lost"
         self.on_shift[a] = False
         self.on_shift_in_group[self.agent_group[a]] -= 1
         if self.load[a] == 0:

@@ -29,7 +29,7 @@ from sim.engine.roster import WEEK_S
 from sim.engine.state import EngineState
 
 if TYPE_CHECKING:
-    from sim.engine.core import _Call
+    from sim.engine.kernel import Call as _Call
     from sim.engine.roster import Roster
     from sim.model import Model
 

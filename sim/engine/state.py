@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import simpy
 
-    from sim.engine.core import _Call
+    from sim.engine.kernel import Call as _Call
     from sim.model import Model
 
 
@@ -38,6 +38,7 @@ class EngineState:
         chat_queues_by_level: list[list[list[tuple[int, float]]]]
         agent_group: list[int]
         on_shift: list[bool]
+        capacity_breaches: int
         on_shift_in_group: list[int]
         load: list[int]
         idle: list[deque[int]]

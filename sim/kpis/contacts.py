@@ -60,6 +60,10 @@ def contact_frame(log: ContactLog, model: Model) -> pd.DataFrame:
     cb_window = np.asarray(model.callback_window_s, dtype=float)[ctype]
     with np.errstate(invalid="ignore"):  # inf - inf for contacts never answered
         on_time = callback & completed & (answer - queued <= cb_window)
+    line_s = np.minimum(end, log.end_time_s) - arrival
+    # a caller who took a callback hung up on entering the queue: the wait holds no line
+    with np.errstate(invalid="ignore"):
+        line_s = np.where(callback, line_s - (np.minimum(answer, log.end_time_s) - queued), line_s)
     return pd.DataFrame(
         {
             "interval": (arrival // model.interval_s).astype(np.int64),
@@ -88,6 +92,6 @@ def contact_frame(log: ContactLog, model: Model) -> pd.DataFrame:
             "callbacks_accepted": callback,
             "callbacks_completed": callback & completed,
             "callbacks_on_time": on_time,
-            "voice_minutes": np.where(voice, (np.minimum(end, log.end_time_s) - arrival) / 60, 0.0),
+            "voice_minutes": np.where(voice, line_s / 60, 0.0),
         }
     )

@@ -289,8 +289,25 @@ class LanguageFallback(Frozen):
     fcr_factor: Probability = 0.9
 
 
+RoutingPolicy = Literal[
+    "longest_idle", "group_order", "most_proficient", "priority_aging", "reservation"
+]
+
+
 class Routing(Frozen):
-    policy: Literal["longest_idle"] = "longest_idle"
+    """How contacts meet agents (see docs/routing.md); `policy` names one of five policies."""
+
+    policy: RoutingPolicy = "longest_idle"
+    aging_weights: dict[str, PositiveFloat] = Field(
+        default_factory=dict,
+        description="priority_aging: weight per contact type (default 1); score = weight x wait",
+    )
+    by_type: dict[str, Literal["longest_idle", "group_order", "most_proficient", "reservation"]] = (
+        Field(default_factory=dict, description="policy per contact type name, overriding `policy`")
+    )
+    reserve_agents: NonNegativeInt = Field(
+        1, description="reservation: idle agents each group keeps for its primary skills"
+    )
     overflow: list[Overflow] = Field(default_factory=list)
     language_fallback: LanguageFallback = LanguageFallback()
 
@@ -352,6 +369,10 @@ def _check_references(sc: Scenario, problems: list[str]) -> None:
             if name not in sites:
                 problems.append(f"demand[{i}].home_sites: unknown site {name!r}; "
                                 f"use one of {sorted(sites)}")  # fmt: skip
+    for name in [*sc.routing.aging_weights, *sc.routing.by_type]:
+        if name not in types:
+            problems.append(f"routing (aging_weights, by_type): unknown contact type {name!r}; "
+                            f"use one of {sorted(types)}")  # fmt: skip
     edges: dict[str, set[str]] = {}
     for i, rule in enumerate(sc.routing.overflow):
         for end in ("from_site", "to_site"):

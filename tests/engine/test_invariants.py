@@ -8,12 +8,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.engine import generate_demand, simulate
+from sim.engine.invariants import check_capacity
 from sim.engine.log import ABANDONED, COMPLETED, IN_SERVICE, WAITING
+from sim.engine.routing import POLICIES
+from sim.model import CHAT
 
 
 @st.composite
 def small_centers(draw):
-    """Random small multi-queue, multi-group centers with shifts that start and end mid-run."""
+    """Random small centers: shifts mid-run, breaks, callbacks, lines, overflow, drain, policies."""
     channels = draw(st.lists(st.sampled_from(["voice", "chat", "email"]), min_size=1, max_size=3))
     demand, skills = [], []
     for i, channel in enumerate(channels):
@@ -37,6 +40,12 @@ def small_centers(draw):
                 "priority": draw(st.integers(1, 3)),
             }
         )
+        if channel == "voice" and draw(st.booleans()):
+            demand[-1]["callback"] = {
+                "offer_when_expected_wait_s": draw(st.floats(0, 120)),
+                "accept_probability": draw(st.floats(0, 1)),
+                "no_answer_probability": draw(st.floats(0, 0.5)),
+            }
         skills.append({"language": "en", "channel": channel})
     groups = []
     for g in range(draw(st.integers(1, 3))):
@@ -49,27 +58,55 @@ def small_centers(draw):
             }
             for _ in range(draw(st.integers(1, 2)))
         ]
-        groups.append({"name": f"g{g}", "skills": chosen, "shifts": shifts})
+        chosen = [dict(sk, level=draw(st.sampled_from(["primary", "secondary"]))) for sk in chosen]
+        off_phone = [{"after_start_h": draw(st.floats(0, 6)),
+                      "duration_min": draw(st.floats(5, 60)), "stagger_min": draw(st.floats(0, 60))}
+                     for _ in range(draw(st.integers(0, 2)))]  # fmt: skip
+        groups.append({"name": f"g{g}", "skills": chosen, "shifts": shifts,
+                       "workforce": {"off_phone": off_phone}})  # fmt: skip
     groups[0]["skills"] = skills  # every contact type has a skilled group
+    n_home = draw(st.integers(1, len(groups)))  # the other groups sit at an overflow site
+    sites = [{"name": "s", "timezone": "UTC", "location": "onshore", "groups": groups[:n_home]}]
+    routing = {
+        "policy": draw(st.sampled_from(POLICIES)),
+        "reserve_agents": draw(st.integers(0, 3)),
+        "aging_weights": {d["name"]: draw(st.floats(0.5, 4)) for d in demand},
+        "by_type": {d["name"]: draw(st.sampled_from(POLICIES[:3] + POLICIES[4:]))
+                    for d in demand if draw(st.booleans())},
+    }  # fmt: skip
+    if n_home < len(groups):
+        sites.append({"name": "far", "timezone": "UTC", "location": "offshore",
+                      "groups": groups[n_home:]})  # fmt: skip
+        for d in demand:
+            d["home_sites"] = ["s"]
+        routing["overflow"] = [
+            {"from_site": "s", "to_site": "far", "after_s": draw(st.floats(0, 300))}
+        ]
     concurrency = draw(st.integers(1, 3))
     factors = sorted(draw(st.lists(st.floats(1, 2), min_size=concurrency, max_size=concurrency)))
     return {
-        "horizon": {"start": "2026-01-05", "days": draw(st.sampled_from([0.25, 0.5, 1.0]))},
+        "horizon": {
+            "start": "2026-01-05",
+            "days": draw(st.sampled_from([0.25, 0.5, 1.0])),
+            "drain": draw(st.booleans()),
+        },
         "channels": {
             "chat": {"max_concurrency": concurrency, "aht_factor_by_concurrency": factors},
             "voice": {"lines": draw(st.one_of(st.none(), st.integers(1, 20)))},
         },
         "demand": demand,
-        "sites": [{"name": "s", "timezone": "UTC", "location": "onshore", "groups": groups}],
+        "sites": sites,
+        "routing": routing,
     }
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=small_centers(), seed=st.integers(0, 2**32 - 1))
 def test_conservation_and_causality(data, seed):
-    """Every contact ends in one state; nobody is answered before arriving or served twice."""
+    """Every contact ends in one state, no agent exceeds its capacity, nobody is served twice."""
     model = compiled(data)
-    log = simulate(model, seed)  # the engine itself raises on a conservation breach
+    log = simulate(model, seed)  # the engine itself raises on a conservation or capacity breach
+    check_capacity(log, model.type_channel == CHAT, model.chat_max_concurrency)
     counts = log.status_counts()
     assert sum(counts.values()) == len(log)
     answered = np.isfinite(log.answer_s)

@@ -105,9 +105,9 @@ def test_bot_time_and_cost():
 
 
 def _journey_center() -> dict:
-    """Everything at once: bot with every outcome, repeats, redials, callbacks, lines."""
+    """Everything at once: bot with every outcome, repeats, redials, callbacks, lines (few)."""
     data = single_queue(rate_per_s=0.08, agents=20, patience_s=120, days=1)
-    data["channels"] = {"voice": {"lines": 30}}
+    data["channels"] = {"voice": {"lines": 25}}  # callers who took a callback hold none
     q = data["demand"][0]
     q["bot"] = {
         "share": 0.5,
