@@ -66,8 +66,13 @@ def summary(record: dict[str, Any] | None) -> Any:
     """One line of totals: status, classes, hires, cost, group-weeks short."""
     if not record:
         return "Computing the plan…"
-    t = record["totals"]
-    return (f"{record['origin']} plan ({record['status']}): {t['classes']} classes, "
+    t, status = record["totals"], record["status"]
+    if isinstance(status, dict):  # solver status per site
+        kinds = set(status.values())
+        status = (
+            kinds.pop() if len(kinds) == 1 else ", ".join(f"{k} {v}" for k, v in status.items())
+        )
+    return (f"{record['origin']} plan ({status}): {t['classes']} classes, "
             f"{t['hires']:.0f} hires, "
             f"cost {t['cost']:,.0f}, peak required {t['peak_required_fte']:.1f} FTE, "
             f"{t['short_group_weeks']} group-weeks short "
