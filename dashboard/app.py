@@ -18,6 +18,7 @@ import dash
 import flask
 from dash import Dash, dcc, html
 
+from dashboard.shared.context import register_context
 from dashboard.shared.jobs import install_shutdown
 from dashboard.shared.served import DashboardData, attach
 from dashboard.shared.session import new_session_id
@@ -73,6 +74,7 @@ def create_app(
         return html.Div([*stores, session_id, shell(data)])
 
     app.layout = layout
+    register_context(app)
     _register_page_callbacks(app)
     return app
 
