@@ -473,3 +473,20 @@ def calibrate_log(
     log = read_log(path, fmt, None)
     cal = calibrate(log, name=name, languages=BANK_LANGUAGES if languages is None else languages)
     return log, cal, validate(cal, replications, seed, progress)
+
+
+def backtest(
+    scenario_path: Path,
+    calls_path: Path,
+    fmt: str = "anonymous-bank",
+    *,
+    replications: int = 10,
+    seed: int = 1,
+) -> dict:
+    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest)."""
+    from sim.calibrate.backtest import backtest as run_backtest
+    from sim.calibrate.logs import read_log
+
+    scenario, _ = load(scenario_path)
+    log = read_log(calls_path, fmt, scenario.horizon.timezone)
+    return run_backtest(scenario, log, replications, seed)

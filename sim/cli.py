@@ -132,7 +132,7 @@ def dashboard(
     ] = False,
 ) -> None:
     """Serve the dashboard in the browser (127.0.0.1 unless --host says otherwise)."""
-    from dashboard.app import create_app
+    from dashboard.app import create_app, warm_workers
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(
@@ -143,6 +143,7 @@ def dashboard(
         app_ = create_app(scenario, replications=replications, seed=seed)
     except ScenarioError as exc:
         fail(exc)
+    warm_workers(app_)  # the first Run then skips starting a fresh interpreter
     err_console.print(f"ccsim dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
     if production:
         import waitress

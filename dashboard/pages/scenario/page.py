@@ -24,6 +24,7 @@ from dashboard.pages.scenario.forms import (
     group_fields,
     scenario_summary,
 )
+from dashboard.pages.scenario.pricing import price_note
 from dashboard.shared.session import base_record, served_base
 from dashboard.shared.state import AppState, app_state
 from sim import api
@@ -197,14 +198,17 @@ def site_panels(data: dict[str, Any]) -> list[html.Div]:
             groups.append(html.Div([
                 html.H4(f"{group['name']}"),
                 html.P(f"Skills: {skills}", className="panel-note"),
-                html.Div([html.Label(f"Wage per hour ({currency})", className="control-label"),
+                html.Div([html.Label(f"Wage per hour ({currency})"
+                                     + (", not billed: vendor price above" if site.get("pricing")
+                                        else ""), className="control-label"),
                           _input(wage)], className="inline-field"),
                 html.Table([html.Thead(html.Tr([html.Th("Shift (site local time)"),
                                                 html.Th("Headcount")])),
                             html.Tbody(rows)], className="table table-narrow"),
             ], className="group-box"))  # fmt: skip
         title = f"{site['name']} · {site['timezone']} · {site['location']}"
-        panels.append(html.Section([html.H3(title), html.Div(groups, className="group-row")],
+        price = price_note(site, currency)
+        panels.append(html.Section([html.H3(title), price, html.Div(groups, className="group-row")],
                                    className="panel"))  # fmt: skip
     return panels
 
