@@ -252,6 +252,15 @@ def plan_data(path: str | Path) -> tuple[dict, Path]:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8")), Path(path).resolve().parent
 
 
+def check_plan(mapping: dict, base_dir: str | Path) -> None:
+    """Validate a plan mapping and its base scenario without solving; ScenarioError if bad."""
+    from sim.planning.loading import plan_from_dict, plan_scenario
+    from sim.planning.setup import compile_plan
+
+    spec = plan_from_dict(mapping)
+    compile_plan(spec, plan_scenario(spec, Path(base_dir)), Path(base_dir))
+
+
 def plan(
     source: str | Path | dict,
     *,

@@ -1,0 +1,179 @@
+"""Capacity plan page: required vs available FTE per week of the bundled plan, hiring classes.
+
+The bundled plan (scenarios/plans/retail_peak_plan.yaml) is shown on load; a site's new-hire
+attrition, graduation rate and max class size can be edited and the hiring re-optimised (the
+MILP of `api.plan`) as a background job. Invalid edits show the plan's validation message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Dash, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.pages.capacity.plan_view import (
+    bundled_plan,
+    bundled_record,
+    edited_plan,
+    plan_job,
+    site_settings,
+)
+from dashboard.shared.job_controls import JobControls, job_parts, register_job
+from dashboard.shared.plotting import placeholder
+from dashboard.shared.state import AppState
+from sim import api
+
+dash.register_page(
+    __name__, path="/capacity", name="Capacity plan", title="Capacity plan · ccsim", order=9
+)
+
+COLUMNS = [("week", "Week", "{}"), ("week_start", "Starting", "{}"),
+           ("required_fte", "Required FTE", "{:.1f}"), ("available_fte", "Available FTE", "{:.1f}"),
+           ("gap_fte", "Gap", "{:+.1f}"), ("hires", "Hires", "{:.0f}"),
+           ("in_training", "In training", "{:.0f}"), ("attrition", "Attrition", "{:.1f}"),
+           ("cost", "Cost", "{:,.0f}")]  # fmt: skip
+
+
+def prepare(_state: AppState, site: Any, attrition: Any, graduation: Any, max_class: Any):
+    """(job function, args) for the edited plan; ScenarioError naming the field if invalid."""
+    mapping, folder = bundled_plan()
+    edited = edited_plan(mapping, site, attrition, graduation, max_class)
+    api.check_plan(edited, folder)
+    return plan_job, (edited, folder)
+
+
+def initial(_page: Any) -> dict[str, Any]:
+    """The bundled plan's record (computed once per server)."""
+    return bundled_record()
+
+
+def shown(edited: dict[str, Any] | None, bundled: dict[str, Any] | None) -> Any:
+    """The re-optimised plan once there is one, else the bundled plan (whichever came first)."""
+    return edited or bundled
+
+
+def site_inputs(site: Any) -> tuple[Any, Any, Any]:
+    """The chosen site's current values, from the bundled plan."""
+    if not site:
+        raise PreventUpdate
+    s = site_settings(bundled_plan()[0], site)
+    return s["attrition"], s["graduation"], s["max_class"]
+
+
+def summary(record: dict[str, Any] | None) -> Any:
+    """One line of totals: status, classes, hires, cost, group-weeks short."""
+    if not record:
+        return "Computing the plan…"
+    t, status = record["totals"], record["status"]
+    if isinstance(status, dict):  # solver status per site
+        kinds = set(status.values())
+        status = (
+            kinds.pop() if len(kinds) == 1 else ", ".join(f"{k} {v}" for k, v in status.items())
+        )
+    return (f"{record['origin']} plan ({status}): {t['classes']} classes, "
+            f"{t['hires']:.0f} hires, "
+            f"cost {t['cost']:,.0f}, peak required {t['peak_required_fte']:.1f} FTE, "
+            f"{t['short_group_weeks']} group-weeks short "
+            f"({t['coverable_short_group_weeks']} coverable).")  # fmt: skip
+
+
+def figure(record: dict[str, Any] | None) -> Any:
+    """The plan's chart from `sim.planning.figures` (via `api.plan_figure`)."""
+    if not record:
+        return placeholder("Required vs available FTE per week", "Computing the plan…")
+    return record["figure"]
+
+
+def table(record: dict[str, Any] | None) -> Any:
+    """The weeks, short weeks highlighted."""
+    if not record:
+        return None
+    head = html.Thead(html.Tr([html.Th(h, className="num" if i > 1 else None)
+                               for i, (_, h, _) in enumerate(COLUMNS)]))  # fmt: skip
+    rows = [html.Tr([html.Td(fmt.format(r[k]), className="num" if i > 1 else None)
+                     for i, (k, _, fmt) in enumerate(COLUMNS)],
+                    className="row-bad" if r["short_fte"] > 0 else None)
+            for r in record["by_week"]]  # fmt: skip
+    return html.Table([head, html.Tbody(rows)], className="table", id="cap-table-body")
+
+
+CONTROLS = JobControls(
+    name="cap",
+    start="cap-start",
+    progress="cap-progress",
+    progress_text="cap-progress-text",
+    status="cap-status",
+    data=Output("cap-data", "data"),
+    prepare=prepare,
+    states=(
+        State("cap-site", "value"),
+        State("cap-attrition", "value"),
+        State("cap-graduation", "value"),
+        State("cap-max-class", "value"),
+    ),  # fmt: skip
+    unit="plans",
+)
+
+
+def layout(**_query: str) -> html.Div:
+    mapping = bundled_plan()[0]
+    sites = [s["name"] for s in mapping["sites"]]
+    first = site_settings(mapping, sites[0])
+
+    def number(id_: str, key: str, lo: float, hi: float | None, step: float) -> dcc.Input:
+        return dcc.Input(id=id_, type="number", value=first[key], min=lo, max=hi, step=step,
+                         className="field-input")  # fmt: skip
+
+    return html.Div([
+        html.H1("Capacity plan", className="page-title"),
+        html.Section([
+            html.P("The bundled plan retail_peak_plan: a retail BPO hiring for Black Friday and "
+                   "the holidays (August to January, Dallas, Bogota, Manila). Required FTE comes "
+                   "from the Erlang plan of each week; hiring classes are optimised (MILP) to "
+                   "cover it at the least cost."),
+            html.Div([
+                html.Label("Site", htmlFor="cap-site", className="control-label"),
+                dcc.Dropdown(id="cap-site", options=sites, value=sites[0], clearable=False,
+                             className="control"),
+                html.Label("Attrition per week, new hires", htmlFor="cap-attrition",
+                           className="control-label"),
+                number("cap-attrition", "attrition", 0, 1, 0.001),
+                html.Label("Graduation rate", htmlFor="cap-graduation", className="control-label"),
+                number("cap-graduation", "graduation", 0, 1, 0.01),
+                html.Label("Max class size", htmlFor="cap-max-class", className="control-label"),
+                number("cap-max-class", "max_class", 1, None, 1),
+                html.Button("Re-optimise", id="cap-start", className="button button-primary"),
+                html.Progress(id="cap-progress", value="0", max="1"),
+                html.Span(id="cap-progress-text", className="panel-note"),
+            ], className="toolbar-inline progress-row"),
+            html.P("Edits apply to the site and to its groups with their own hiring or "
+                   "attrition.", className="panel-note"),
+            html.Div(id="cap-status"),
+            html.P(id="cap-summary"),
+            dcc.Loading(dcc.Graph(id="cap-graph")),
+        ], className="panel"),
+        html.Section([html.H2("Weeks (all sites)"), html.Div(id="cap-table")], className="panel"),
+        dcc.Store(id="cap-data"),
+        dcc.Store(id="cap-initial"),
+        dcc.Store(id="cap-shown"),
+        *job_parts("cap"),
+    ], id="cap-page")  # fmt: skip
+
+
+def register_callbacks(app: Dash) -> None:
+    register_job(app, CONTROLS)
+    app.callback(Output("cap-initial", "data"), Input("cap-page", "id"))(initial)
+    app.callback(Output("cap-shown", "data"), Input("cap-data", "data"),
+                 Input("cap-initial", "data"))(shown)  # fmt: skip
+    app.callback(
+        Output("cap-attrition", "value"),
+        Output("cap-graduation", "value"),
+        Output("cap-max-class", "value"),
+        Input("cap-site", "value"),
+        prevent_initial_call=True,
+    )(site_inputs)
+    app.callback(Output("cap-summary", "children"), Input("cap-shown", "data"))(summary)
+    app.callback(Output("cap-graph", "figure"), Input("cap-shown", "data"))(figure)
+    app.callback(Output("cap-table", "children"), Input("cap-shown", "data"))(table)

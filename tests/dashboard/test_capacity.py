@@ -1,0 +1,65 @@
+"""Capacity plan page callbacks: edits to the bundled plan, validation messages, re-optimising."""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+
+import dash
+import pytest
+
+from dashboard.pages.capacity.plan_view import bundled_plan, edited_plan, site_settings
+from dashboard.shared.job_controls import start_job
+from sim.api import ScenarioError
+
+
+@pytest.fixture
+def page(app) -> ModuleType:
+    """The capacity page module as the app loaded it (pages import only once an app exists)."""
+    return sys.modules["dashboard.pages.capacity.page"]
+
+
+def test_an_edit_sets_the_site_and_its_own_groups_and_leaves_the_bundled_plan_alone() -> None:
+    """Dallas edits reach the site's new-hire band and hiring and its group `core`'s own hiring."""
+    mapping, _ = bundled_plan()
+    edited = edited_plan(mapping, "dallas", 0.02, 0.7, 15)
+    dallas = edited["sites"][0]
+    assert site_settings(edited, "dallas") == {
+        "attrition": 0.02,
+        "graduation": 0.7,
+        "max_class": 15,
+    }
+    assert dallas["groups"][0]["hiring"]["graduation_rate"] == 0.7
+    assert dallas["groups"][0]["hiring"]["max_class"] == 15
+    assert dallas["groups"][1]["attrition"][0]["per_week"] == 0.02  # seasonal's own bands
+    assert dallas["attrition"][1]["per_week"] == 0.006  # the tenured band is untouched
+    assert site_settings(mapping, "dallas") == {
+        "attrition": 0.012,
+        "graduation": 0.8,
+        "max_class": 20,
+    }
+    assert edited["sites"][1] == mapping["sites"][1]
+
+
+def test_an_invalid_edit_is_reported_in_the_page_naming_the_field(page, state) -> None:
+    """A graduation rate of 0 does not start a job; the status says graduation_rate is wrong."""
+    store, status = start_job(page.CONTROLS, 1, "sid", "dallas", 0.012, 0, 20, state=state)
+    assert store is dash.no_update
+    assert "graduation_rate" in str(status.children) and "Not started" in str(status.children)
+    with pytest.raises(ScenarioError, match="max class size: enter a number"):
+        page.prepare(state, "dallas", 0.012, 0.8, None)
+
+
+def test_re_optimising_an_edit_changes_the_plan_shown(page) -> None:
+    """Smaller Manila classes give a re-optimised plan with another summary, chart and 26 weeks."""
+    bundled = page.initial(None)
+    fn, args = page.prepare(None, "manila", 0.025, 0.8, 10)
+    edited = fn(lambda done, total: None, *args)
+    assert page.shown(edited, bundled) is edited and page.shown(None, bundled) is bundled
+    before, after = page.summary(bundled), page.summary(edited)
+    assert before.startswith("Bundled plan") and after.startswith("Re-optimised plan")
+    assert before.split(":", 1)[1] != after.split(":", 1)[1]
+    manila = [c["size"] for c in edited["classes"] if c["site"] == "manila"]
+    assert manila and max(manila) <= 10
+    assert len(page.table(edited).children[1].children) == 26
+    assert page.figure(edited)["data"]
