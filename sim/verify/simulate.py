@@ -117,10 +117,11 @@ PLANS: dict[str, Callable[[dict, dict], Plan]] = {
 }
 
 
-def simulate_case(case: dict, family: str, seed: int) -> dict[str, tuple[float, float]]:
-    """Mean and standard error over replications of every observable metric of a case."""
+def simulate_case(case: dict, family: str, seed: int) -> dict[str, tuple[float, float, float]]:
+    """Mean, standard error and contacts seen (all replications) of each observable metric."""
     model, awt, metrics = PLANS[family](case["inputs"], case["expected"])
     samples: dict[str, list[float]] = {m: [] for m in metrics}
+    trials = dict.fromkeys(metrics, 0.0)
     for rep in range(REPLICATIONS):
         log = simulate(model, seed, rep)
         per_class: dict[int | None, dict] = {}
@@ -131,8 +132,9 @@ def simulate_case(case: dict, family: str, seed: int) -> dict[str, tuple[float, 
                     else estimate(log, model, awt, cls)
                 )  # fmt: skip
             samples[metric].append(float(per_class[cls][key]))
+            trials[metric] += float(per_class[cls].get("arrivals", 0.0))
     out = {}
     for metric, values in samples.items():
         v = np.asarray(values)
-        out[metric] = (float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v))))
+        out[metric] = (float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v))), trials[metric])
     return out
