@@ -4,8 +4,9 @@ A metric passes analytically when ccsim's formula matches `expected` within the 
 and in simulation when `expected` lies within 4 standard errors of the simulated mean. A share
 simulated as exactly 0 or 1 (zero SE) is judged by the binomial chance of seeing that in the
 contacts simulated: it passes when that chance is at least the normal two-sided tail beyond 4 SE.
-With `--simulate` the cases run in a process pool; each case's seed is the run's seed, whatever
-the worker count, and results keep the file's order, so reports are identical for any `workers`.
+With `--simulate` every (case, replication) is a task of a process pool; replication r of a case
+always uses stream (seed, r), whatever the worker count, and results keep the file's order, so
+reports are identical for any `workers`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from sim.analytic.cases import analytic_values, expected_values, family, tolerance_ok
 from sim.errors import ScenarioError
-from sim.verify.simulate import PLANS, simulate_case
+from sim.verify.simulate import PLANS, REPLICATIONS, replicate_case, simulate_case, summarize
 
 Z_LIMIT = 4.0
 # metrics that are shares of contacts (binomial counts), as named in the case files
@@ -68,7 +69,7 @@ def run_verify(
     `workers` (default: the machine's cores) processes simulate cases side by side with --simulate.
     """
     cases = load_cases(Path(path))
-    n_workers = min(workers or os.cpu_count() or 1, len(cases)) if simulate else 1
+    n_workers = (workers or os.cpu_count() or 1) if simulate else 1
     results = []
     if n_workers <= 1:
         for done, case in enumerate(cases, start=1):
@@ -76,17 +77,41 @@ def run_verify(
             if progress is not None:
                 progress(done, len(cases))
     else:
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            futures = [pool.submit(_check_case, case, simulate, seed) for case in cases]
-            for done, future in enumerate(futures, start=1):
-                results.append(future.result())
-                if progress is not None:
-                    progress(done, len(cases))
+        results = _pooled(cases, seed, n_workers, progress)
     summary = {s: sum(r["status"] == s for r in results) for s in ("pass", "fail", "unsupported")}
     return {"cases": results, "summary": summary}
 
 
-def _check_case(case: dict[str, Any], simulate: bool, seed: int) -> dict[str, Any]:
+def _pooled(
+    cases: list[dict[str, Any]],
+    seed: int,
+    n_workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[dict[str, Any]]:
+    """Every (case, replication) as its own task, so long cases spread over all workers."""
+    with ProcessPoolExecutor(max_workers=n_workers) as pool:
+        tasks = {
+            i: [pool.submit(replicate_case, case, family(case), seed, rep)
+                for rep in range(REPLICATIONS)]
+            for i, case in enumerate(cases) if family(case) in PLANS
+        }  # fmt: skip
+        results = []
+        for i, case in enumerate(cases):
+            try:
+                reps = [f.result() for f in tasks.get(i, [])]
+            except (KeyError, TypeError, ValueError):
+                _check_case(case, False, seed, {})  # names the bad inputs as a user error
+                raise
+            results.append(_check_case(case, False, seed, summarize(reps) if reps else {}))
+            if progress is not None:
+                progress(i + 1, len(cases))
+    return results
+
+
+def _check_case(
+    case: dict[str, Any], simulate: bool, seed: int, simulated: dict | None = None
+) -> dict[str, Any]:
+    """One case's checks; `simulated` (mean, SE, contacts per metric) is computed if not given."""
     fam = family(case)
     head = {"id": case["id"], "model": case["model"], "family": fam}
     if fam is None:
@@ -96,7 +121,8 @@ def _check_case(case: dict[str, Any], simulate: bool, seed: int) -> dict[str, An
         expected = expected_values(case)
     except (KeyError, TypeError, ValueError) as exc:
         raise ScenarioError(f"case {case['id']}: inputs do not fit {fam} ({exc})") from None
-    simulated = simulate_case(case, fam, seed) if simulate and fam in PLANS else {}
+    if simulated is None:
+        simulated = simulate_case(case, fam, seed) if simulate and fam in PLANS else {}
     checks, ok = [], True
     for metric, exp in expected.items():
         value = analytic.get(metric)
