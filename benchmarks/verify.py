@@ -10,6 +10,7 @@ import argparse
 import inspect
 import json
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -28,11 +29,17 @@ def main() -> None:
     t0 = time.perf_counter()
     report = run_verify(CASES, simulate=True, seed=1, **kwargs)
     seconds = time.perf_counter() - t0
+    cpu = sum(
+        getattr(resource.getrusage(who), f)
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        for f in ("ru_utime", "ru_stime")
+    )
     s = report["summary"]
-    print(f"verify --simulate: {seconds:.1f} s ({kwargs or 'serial'}); pass {s['pass']}, "
+    print(f"verify --simulate: {seconds:.1f} s wall, {cpu:.1f} s CPU ({kwargs or 'serial'}); "
+          f"pass {s['pass']}, "
           f"fail {s['fail']}, unsupported {s['unsupported']}")  # fmt: skip
     failed = [c["id"] for c in report["cases"] if c["status"] == "fail"]
-    print(json.dumps({"seconds": round(seconds, 2), **kwargs, **s, "failed": failed}))
+    print(json.dumps({"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), **kwargs, **s, "failed": failed}))
 
 
 if __name__ == "__main__":
