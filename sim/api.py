@@ -242,6 +242,102 @@ def schedule(staffing, rules=None, progress: Progress | None = None):
     return schedule_shifts(staffing, rules, progress)
 
 
+def plan_data(path: str | Path) -> tuple[dict, Path]:
+    """A plan file's raw YAML mapping and its folder, to edit and pass back to `plan`."""
+    import yaml
+
+    from sim.planning.loading import load_plan
+
+    load_plan(path)  # validates (and names the field) before anyone edits it
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")), Path(path).resolve().parent
+
+
+def plan(
+    source: str | Path | dict,
+    *,
+    base_dir: str | Path | None = None,
+    optimised: bool = True,
+    classes: Sequence[dict] | None = None,
+    simulate_weeks: Sequence[int] | str | None = None,
+    replications: int = 3,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    workers: int | None = 1,
+):
+    """A capacity plan (a PlanResult): required vs available FTE per week and hiring classes.
+
+    `source` is a plan YAML path or its mapping (relative paths read from `base_dir`). Classes
+    are optimised (MILP) unless `optimised` is False or `classes` are given
+    (``{"site", "group", "start_week" (1-based), "size"}``), which are then evaluated as they
+    are. `simulate_weeks` ("peak" for the two busiest weeks, or week numbers) simulates those
+    weeks' scenarios (`replications` each) and sets plan vs simulation in `result.simulation`.
+    """
+    from sim.planning import compute_plan
+    from sim.planning.loading import load_plan, plan_from_dict, plan_scenario
+    from sim.planning.setup import compile_plan
+    from sim.planning.simulate import simulate_weeks as simulate
+
+    if replications < 1:
+        raise ScenarioError(f"replications must be at least 1 (got {replications})")
+    if isinstance(source, dict):
+        base = Path(base_dir) if base_dir is not None else Path.cwd()
+        spec = plan_from_dict(source)
+        setup = compile_plan(spec, plan_scenario(spec, base), base)
+        label = "<in memory>"
+    else:
+        spec, sc, base = load_plan(source)
+        setup = compile_plan(spec, sc, base)
+        label = str(source)
+    hires = None if classes is None else _class_hires(setup, classes)
+    result = compute_plan(setup, optimised=optimised, hires=hires)
+    result.source = label
+    if simulate_weeks:
+        weeks = result.peak_weeks(2) if simulate_weeks == "peak" else list(simulate_weeks)
+        for w in weeks:
+            if not 1 <= int(w) <= setup.n_weeks:
+                raise ScenarioError(
+                    f"--simulate-weeks {w}: the plan has weeks 1 to {setup.n_weeks}"
+                )
+        result.simulation = simulate(result, [int(w) for w in weeks], replications, seed,
+                                     progress=progress, workers=workers)  # fmt: skip
+    return result
+
+
+def _class_hires(setup, classes: Sequence[dict]) -> list:
+    """Class sizes per group and start week from class records (ScenarioError if unknown)."""
+    import numpy as np
+
+    names = [(g.site, g.group) for g in setup.groups]
+    hires = [np.zeros(setup.n_weeks) for _ in names]
+    for i, c in enumerate(classes):
+        key = (c.get("site"), c.get("group"))
+        if key not in names:
+            raise ScenarioError(f"classes[{i}]: {key[0]}/{key[1]} is not a planned group")
+        week, size = int(c.get("start_week", 0)), int(c.get("size", 0))
+        if not 1 <= week <= setup.n_weeks or size < 0:
+            raise ScenarioError(f"classes[{i}]: start_week must be 1..{setup.n_weeks} and size "
+                                f">= 0 (got week {week}, size {size})")  # fmt: skip
+        g = setup.groups[names.index(key)]
+        if size and g.hiring is None:
+            raise ScenarioError(f"classes[{i}]: {key[0]}/{key[1]} has no hiring rules")
+        hires[names.index(key)][week - 1] += size
+    return hires
+
+
+def plan_week_scenario(result, week: int) -> Scenario:
+    """Week `week` (1-based) of a plan as a scenario that `run` simulates."""
+    from sim.planning.weeks import week_scenario
+
+    return week_scenario(result, week)
+
+
+def plan_figure(result, site: str | None = None, group: str | None = None):
+    """Plotly figure of a plan: required vs available FTE per week, classes drawn on it."""
+    from sim.planning.figures import plan_figure as figure
+
+    return figure(result, site, group)
+
+
 # Thin entry points for the dashboard (and scripts): parse, store, sweep, formulas. The dashboard
 # imports only this module, `sim.results` and the KPI registry; what it needs from deeper packages
 # is named here (functions and the re-exported names in __all__), so refactoring inside `sim`

@@ -12,4 +12,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "schedule",
     "calibrate",
     "forecast",
+    "plan",
 )
