@@ -22,6 +22,10 @@ Usage::
     python benchmarks/engine_throughput.py --quick              # ~100k contacts smoke run
     python benchmarks/engine_throughput.py --ciw-contacts 200000   # Ciw on a smaller slice
 
+A second workload, with journeys on (`--engine journeys`: 6 languages over 3 sites, bot, FCR
+repeats, redials, callbacks, secondary skills, overflow s0 -> s1 -> s2; after-call work is not in
+the engine yet), runs through ccsim only; its throughput is printed beside the plain one's.
+
 The last line printed is one JSON object with the headline figures.
 """
 
@@ -121,8 +125,78 @@ class _Batches:
         }
 
 
+LANGUAGES = ("en", "es", "fr", "de", "pt", "it")
+SITES = 3
+
+
+def journeys_scenario_dict(contacts: int) -> dict[str, Any]:
+    """The same offered load with journeys on: 6 languages, 3 sites, bot, FCR repeats, redials,
+    callbacks, secondary skills and overflow between sites."""
+    per_type = ARRIVAL_RATE / len(LANGUAGES)
+    delay = {"dist": "exponential", "mean_s": 3600}
+    demand = [
+        {
+            "name": f"{lang}_voice",
+            "channel": "voice",
+            "language": lang,
+            "timezone": "UTC",
+            "volume_per_day": per_type * DAY_S,
+            "handle_time": {"dist": "exponential", "mean_s": MEAN_AHT_S},
+            "patience": {"dist": "exponential", "mean_s": MEAN_PATIENCE_S},
+            "bot": {
+                "share": 0.2,
+                "time": {"dist": "exponential", "mean_s": 60},
+                "outcomes": {
+                    "resolved": 0.3,
+                    "escalated": 0.5,
+                    "abandoned": 0.1,
+                    "retry_later": 0.1,
+                },
+                "retry": {"delay": delay},
+            },
+            "repeat": {"delay": delay, "max_attempts": 3},
+            "redial": {"probability": 0.3, "delay": {"dist": "exponential", "mean_s": 300}},
+            "callback": {"offer_when_expected_wait_s": 60, "accept_probability": 0.5},
+        }
+        for lang in LANGUAGES
+    ]
+    per_site = len(LANGUAGES) // SITES
+    sites = []
+    for k in range(SITES):
+        own = LANGUAGES[k * per_site : (k + 1) * per_site]
+        nxt = LANGUAGES[((k + 1) % SITES) * per_site : ((k + 1) % SITES + 1) * per_site]
+        skills = [{"language": lang, "channel": "voice", "fcr": 0.8} for lang in own]
+        skills += [{"language": lang, "channel": "voice", "fcr": 0.75, "proficiency": 1.1,
+                    "level": "secondary"} for lang in nxt]  # fmt: skip
+        sites.append(
+            {
+                "name": f"s{k}",
+                "timezone": "UTC",
+                "location": "onshore",
+                "groups": [
+                    {
+                        "name": f"g{k}",
+                        "skills": skills,
+                        "shifts": [{"start": "00:00", "end": "24:00", "headcount": 36}],
+                    }
+                ],
+            }
+        )
+    return {
+        "horizon": {"start": "2026-01-05", "days": horizon_s(contacts) / DAY_S},
+        "demand": demand,
+        "sites": sites,
+        "routing": {
+            "overflow": [
+                {"from_site": f"s{k}", "to_site": f"s{(k + 1) % SITES}", "after_s": 30}
+                for k in range(SITES - 1)
+            ]
+        },
+    }
+
+
 # --------------------------------------------------------------------------- engines (children)
-def run_ccsim(contacts: int, seed: int) -> dict[str, Any]:
+def run_ccsim(contacts: int, seed: int, journeys: bool = False) -> dict[str, Any]:
     """Scenario dict -> compiled model -> `simulate`, timed as a whole; then the estimates."""
     import numpy as np
 
@@ -131,7 +205,7 @@ def run_ccsim(contacts: int, seed: int) -> dict[str, Any]:
     from sim.model import compile_model
     from sim.scenario import scenario_from_dict
 
-    data = scenario_dict(contacts)
+    data = (journeys_scenario_dict if journeys else scenario_dict)(contacts)
     rss_before = peak_rss_mb()
     t0 = time.perf_counter()
     model = compile_model(scenario_from_dict(data))
@@ -153,7 +227,7 @@ def run_ccsim(contacts: int, seed: int) -> dict[str, Any]:
         "wait_s": np.bincount(b, weights=wait, minlength=BATCHES).tolist(),
     }
     return {
-        "engine": "ccsim",
+        "engine": "journeys" if journeys else "ccsim",
         "contacts": len(log),
         "wall_s": t2 - t0,
         "phases_s": {"compile": t1 - t0, "simulate": t2 - t1},
@@ -351,6 +425,26 @@ def report(ccsim: dict[str, Any], ciw: dict[str, Any], repeat: int) -> dict[str,
     }
 
 
+def report_journeys(plain: dict[str, Any], journeys: dict[str, Any]) -> dict[str, Any]:
+    """Print the journeys workload's throughput beside the plain one's."""
+    ratio = journeys["contacts_per_s"] / plain["contacts_per_s"]
+    print()
+    print(
+        f"Journeys workload ({len(LANGUAGES)} languages, {SITES} sites, bot, FCR repeats, "
+        "redials, callbacks, secondary skills, overflow; same offered first contacts):"
+    )
+    print(f"  {'plain':<10}{plain['contacts']:>11,} contacts {plain['contacts_per_s']:>12,.0f}/s")
+    print(
+        f"  {'journeys':<10}{journeys['contacts']:>11,} contacts "
+        f"{journeys['contacts_per_s']:>12,.0f}/s   ({ratio:.0%} of plain; target >= 60%)"
+    )
+    return {
+        "journeys_contacts_per_s": round(journeys["contacts_per_s"]),
+        "journeys_contacts": journeys["contacts"],
+        "journeys_ratio_to_plain": round(ratio, 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--contacts", type=int, default=None, help="expected contacts (1,000,000)")
@@ -361,22 +455,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="runs per engine, alternating")
     parser.add_argument(
-        "--engine", choices=("ccsim", "ciw"), help="run one engine in this process (internal)"
+        "--engine",
+        choices=("ccsim", "ciw", "journeys"),
+        help="run one engine in this process (internal)",
     )
     args = parser.parse_args(argv)
     contacts = args.contacts or (QUICK_CONTACTS if args.quick else DEFAULT_CONTACTS)
 
     if args.engine is not None:
-        result = (run_ccsim if args.engine == "ccsim" else run_ciw)(contacts, args.seed)
+        if args.engine == "ciw":
+            result = run_ciw(contacts, args.seed)
+        else:
+            result = run_ccsim(contacts, args.seed, journeys=args.engine == "journeys")
         print(json.dumps(result))
         return
 
     ciw_contacts = args.ciw_contacts or contacts
-    runs: dict[str, list[dict[str, Any]]] = {"ccsim": [], "ciw": []}
+    runs: dict[str, list[dict[str, Any]]] = {"ccsim": [], "ciw": [], "journeys": []}
     for i in range(args.repeat):
         runs["ccsim"].append(run_child("ccsim", contacts, args.seed + i))
         runs["ciw"].append(run_child("ciw", ciw_contacts, args.seed + i))
-    summary = report(summarize(runs["ccsim"]), summarize(runs["ciw"]), args.repeat)
+        runs["journeys"].append(run_child("journeys", contacts, args.seed + i))
+    plain = summarize(runs["ccsim"])
+    summary = report(plain, summarize(runs["ciw"]), args.repeat)
+    summary.update(report_journeys(plain, summarize(runs["journeys"])))
     print(json.dumps(summary))
 
 

@@ -18,11 +18,12 @@ import dash
 import flask
 from dash import Dash, dcc, html
 
+from dashboard.shared.context import register_context
 from dashboard.shared.jobs import install_shutdown
 from dashboard.shared.served import DashboardData, attach
 from dashboard.shared.session import new_session_id
 from dashboard.shared.shell import shell
-from dashboard.shared.state import SessionRun, attach_state, new_state
+from dashboard.shared.state import SessionRun, app_state, attach_state, new_state
 from sim import api
 from sim.api import Scenario
 from sim.results import RunResult
@@ -73,8 +74,15 @@ def create_app(
         return html.Div([*stores, session_id, shell(data)])
 
     app.layout = layout
+    register_context(app)
     _register_page_callbacks(app)
     return app
+
+
+def warm_workers(app: Dash) -> None:
+    """Start the app's job workers now (no job), so the first Run skips the interpreter start;
+    the serving commands call it, tests that never run a job do not pay for it."""
+    app_state(app.server).jobs.warm()
 
 
 def create_server(
@@ -83,7 +91,9 @@ def create_server(
     seed: int = api.DEFAULT_SEED,
 ) -> flask.Flask:
     """The WSGI server of a new app, for `gunicorn "dashboard.app:create_server()"`."""
-    return create_app(scenario, replications=replications, seed=seed).server
+    app = create_app(scenario, replications=replications, seed=seed)
+    warm_workers(app)
+    return app.server
 
 
 def _register_page_callbacks(app: Dash) -> None:

@@ -292,13 +292,17 @@ def plan(
     result = compute_plan(setup, optimised=optimised, hires=hires)
     result.source = label
     if simulate_weeks:
-        weeks = result.peak_weeks(2) if simulate_weeks == "peak" else list(simulate_weeks)
+        weeks: list[int] = (
+            list(result.peak_weeks(2))
+            if simulate_weeks == "peak"
+            else [int(w) for w in simulate_weeks]
+        )
         for w in weeks:
-            if not 1 <= int(w) <= setup.n_weeks:
+            if not 1 <= w <= setup.n_weeks:
                 raise ScenarioError(
                     f"--simulate-weeks {w}: the plan has weeks 1 to {setup.n_weeks}"
                 )
-        result.simulation = simulate(result, [int(w) for w in weeks], replications, seed,
+        result.simulation = simulate(result, weeks, replications, seed,
                                      progress=progress, workers=workers)  # fmt: skip
     return result
 
@@ -464,3 +468,20 @@ def calibrate_log(
     log = read_log(path, fmt, None)
     cal = calibrate(log, name=name, languages=BANK_LANGUAGES if languages is None else languages)
     return log, cal, validate(cal, replications, seed, progress)
+
+
+def backtest(
+    scenario_path: Path,
+    calls_path: Path,
+    fmt: str = "anonymous-bank",
+    *,
+    replications: int = 10,
+    seed: int = 1,
+) -> dict:
+    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest)."""
+    from sim.calibrate.backtest import backtest as run_backtest
+    from sim.calibrate.logs import read_log
+
+    scenario, _ = load(scenario_path)
+    log = read_log(calls_path, fmt, scenario.horizon.timezone)
+    return run_backtest(scenario, log, replications, seed)

@@ -18,6 +18,7 @@ from sim.cli_render import verify_table
 from sim.commands import COMMAND_MODULES
 from sim.commands import options as opts
 from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
+from sim.commands.options import Quiet
 from sim.errors import ScenarioError
 
 app = typer.Typer(
@@ -28,6 +29,22 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"ccsim {api.ccsim_version()}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="print the version"),
+    ] = None,
+) -> None:
+    """ccsim: contact-center simulation checked against queueing theory."""
+
+
 @app.command()
 def run(
     scenario: ScenarioArg = None,
@@ -36,6 +53,7 @@ def run(
     ),
     seed: Annotated[int, typer.Option(min=0, help="random seed")] = api.DEFAULT_SEED,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    quiet: Quiet = False,
     out: Annotated[
         Path | None, typer.Option(help="write KPIs and contact logs (Parquet) to this new folder")
     ] = None,
@@ -54,7 +72,11 @@ def run(
         ),
     ] = None,
     precision_kpi: Annotated[
-        str, typer.Option(help="KPI for --precision: NAME or DIMENSION:KEY:NAME")
+        str,
+        typer.Option(
+            help="KPI for --precision: NAME or DIMENSION:SEGMENT:NAME, e.g. "
+            "queue:en_voice_us:service_level"
+        ),
     ] = "service_level",
     max_replications: Annotated[
         int, typer.Option(min=2, help="cap on replications with --precision")
@@ -77,7 +99,7 @@ def run(
 
     execute_run(scenario, replications, seed, as_json, out, timezone, workers, dask, sets,
                 precision, precision_kpi, max_replications, save, store, logs,
-                segment_days, overlap_days)  # fmt: skip
+                segment_days, overlap_days, quiet)  # fmt: skip
 
 
 @app.command()
@@ -87,13 +109,14 @@ def verify(
         bool, typer.Option("--simulate", help="also simulate each case and compare")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    quiet: Quiet = False,
     seed: Annotated[int, typer.Option(min=0, help="random seed for --simulate")] = api.DEFAULT_SEED,
 ) -> None:
     """Check ccsim's formulas (and, with --simulate, its engine) against reference values."""
     from sim.verify.runner import run_verify
 
     try:
-        with progress_bar("verifying") as bar:
+        with progress_bar("verifying", quiet) as bar:
             task = bar.add_task("verify", total=None)
             report = run_verify(
                 cases,
@@ -109,7 +132,15 @@ def verify(
         out_console.print(verify_table(report))
         s = report["summary"]
         out_console.print(f"pass {s['pass']}, fail {s['fail']}, unsupported {s['unsupported']}")
-    raise typer.Exit(1 if report["summary"]["fail"] else 0)
+    s = report["summary"]
+    if s["pass"] + s["fail"] == 0:  # nothing was checked: not a pass
+        err_console.print(
+            f"[bold red]error:[/] {cases}: no supported case ({s['unsupported']} unsupported); "
+            "see tests/data/queueing_cases.json for the case types ccsim verifies",
+            highlight=False,
+        )
+        raise typer.Exit(2)
+    raise typer.Exit(1 if s["fail"] else 0)
 
 
 @app.command()
@@ -118,6 +149,21 @@ def schema() -> None:
     from sim.scenario import scenario_json_schema
 
     sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port another program holds before printing a URL that would not work."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ScenarioError(
+                f"--port {port}: cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                "another program may use it: choose another --port"
+            ) from None
 
 
 @app.command()
@@ -132,7 +178,7 @@ def dashboard(
     ] = False,
 ) -> None:
     """Serve the dashboard in the browser (127.0.0.1 unless --host says otherwise)."""
-    from dashboard.app import create_app
+    from dashboard.app import create_app, warm_workers
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(
@@ -140,9 +186,11 @@ def dashboard(
             "who can reach this address can use it"
         )
     try:
+        _check_port_free(host, port)
         app_ = create_app(scenario, replications=replications, seed=seed)
     except ScenarioError as exc:
         fail(exc)
+    warm_workers(app_)  # the first Run then skips starting a fresh interpreter
     err_console.print(f"ccsim dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
     if production:
         import waitress

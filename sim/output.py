@@ -18,14 +18,21 @@ from sim.errors import ScenarioError
 from sim.results import RunResult
 
 
-def check_out_dir(out: Path) -> None:
-    """Refuse an output folder that already exists (we never overwrite what the user has)."""
+def check_out_dir(out: Path, option: str = "--out") -> None:
+    """Refuse an output folder that already exists (we never overwrite what the user has).
+
+    Missing parent folders are created, so `--out runs/baseline` works on a fresh clone.
+    """
     if out.exists():
         raise ScenarioError(
-            f"--out {out}: already exists; ccsim never overwrites results, choose a new folder"
+            f"{option} {out}: already exists; ccsim never overwrites results, choose a new folder"
         )
-    if not out.parent.exists():
-        raise ScenarioError(f"--out {out}: parent folder {out.parent} does not exist")
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            raise ScenarioError(
+                f"{option} {out}: {parent} is a file, not a folder; choose another path"
+            )
+    out.parent.mkdir(parents=True, exist_ok=True)  # e.g. runs/ on a fresh clone
 
 
 def write_run(result: RunResult, out: Path, timezone: str | None = None) -> list[Path]:

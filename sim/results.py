@@ -49,8 +49,13 @@ class RunResult:
     extra: dict[str, Any] = field(default_factory=dict)  # more JSON keys, e.g. "stopping"
     replication_kpis: pd.DataFrame | None = None  # index (dimension, key, replication)
 
-    def kpi(self, metric: str, dimension: str = "overall", key: str = "all") -> dict[str, float]:
-        """Mean and 95% CI of one KPI, e.g. kpi('service_level', 'queue', 'en_voice')."""
+    def kpi(
+        self, metric: str, dimension: str = "overall", key: str = "all"
+    ) -> dict[str, float | None]:
+        """Mean and 95% CI of one KPI, e.g. kpi('service_level', 'queue', 'en_voice').
+
+        A value is None where the KPI is undefined (nothing arrived, no replication had it).
+        """
         row = self.summary.loc[(dimension, key)]
         return {stat: _num(row[(metric, stat)]) for stat in ("mean", "ci95_low", "ci95_high")}
 

@@ -118,6 +118,18 @@ class JobManager:
             self._finish(job, "cancelled", message="cancelled")
             return replace(job)
 
+    def warm(self) -> None:
+        """Start the workers now (they import the simulator) without starting any job, so the
+        first Run does not wait for a fresh interpreter."""
+        with self._lock:
+            if not self._stopping:
+                self._start()
+
+    def ready_workers(self) -> int:
+        """How many workers are up and waiting for a job."""
+        with self._lock:
+            return sum(1 for w in self._workers if w.ready and not w.killed)
+
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for tests and diagnostics)."""
         with self._lock:

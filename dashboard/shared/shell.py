@@ -24,8 +24,21 @@ def header(data: DashboardData) -> html.Header:
             html.Div(
                 [
                     html.Span("ccsim", className="brand"),
-                    html.Span(f"scenario: {data.scenario_name}", className="scenario-name"),
-                    html.Span(data.description, className="scenario-description"),
+                    html.Span(
+                        f"scenario: {data.scenario_name}",
+                        className="scenario-name",
+                        id="session-context-scenario",
+                    ),
+                    html.Span(
+                        f"run: {data.scenario_name} (served run)",
+                        className="scenario-run",
+                        id="session-context-run",
+                    ),
+                    html.Span(
+                        data.description,
+                        className="scenario-description",
+                        id="session-context-description",
+                    ),
                 ],
                 className="header-text",
             ),
@@ -36,9 +49,10 @@ def header(data: DashboardData) -> html.Header:
 
 
 def footer(data: DashboardData) -> html.Footer:
-    """Where the numbers came from: replications, seed, version, scenario hash, run time."""
+    """Where the numbers came from (redrawn for the session's run by `shared.context`)."""
     parts = [
-        f"Served run: {data.replications} replications",
+        f"Showing run: {data.scenario_name} (served run)",
+        f"{data.replications} replications",
         f"seed {data.seed}",
         f"ccsim {data.version}",
         f"scenario hash {data.scenario_hash}",

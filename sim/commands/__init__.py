@@ -13,4 +13,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "calibrate",
     "forecast",
     "plan",
+    "backtest",
 )

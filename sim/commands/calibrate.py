@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.commands.common import fail, out_console, progress_bar
+from sim.commands.options import Quiet
 from sim.errors import ScenarioError
 
 
@@ -44,6 +45,7 @@ def calibrate(
         str | None, typer.Option(help="IANA zone of the log's clock (bank: Asia/Jerusalem)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Calibrate a scenario from a call log and validate it against the log by simulation."""
     from sim.calibrate.pipeline import run_calibration
@@ -52,7 +54,7 @@ def calibrate(
     out = out if out is not None else Path(f"{log.stem}.yaml")
     report = report if report is not None else Path(f"{log.stem}_report")
     try:
-        with progress_bar("calibrating") as bar:
+        with progress_bar("calibrating", quiet) as bar:
             task = bar.add_task("calibrate", total=None)
             result = run_calibration(
                 log, fmt, out, report, availability=availability, replications=replications,
@@ -60,6 +62,8 @@ def calibrate(
                 progress=lambda _s, done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
     except ScenarioError as exc:
+        if fmt == "anonymous-bank" and log.suffix.lower() == ".csv":
+            exc = ScenarioError(f"{exc}\nhint: {log.name} looks like a CSV log: add --format csv")
         fail(exc)
     cal, v = result.calibration, result.validation
     if as_json:

@@ -13,6 +13,7 @@ import yaml
 from sim import api
 from sim.commands import options as opts
 from sim.commands.common import err_console, fail, out_console, progress_bar
+from sim.commands.options import Quiet
 from sim.errors import ScenarioError
 from sim.experiments.compare import Comparison
 from sim.experiments.store import headline
@@ -33,6 +34,7 @@ def register(app: typer.Typer) -> None:
             api.DEFAULT_SEED
         ),
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        quiet: Quiet = False,
         sets: opts.Sets = None,
         sets_b: Annotated[
             list[str] | None,
@@ -50,7 +52,7 @@ def register(app: typer.Typer) -> None:
         """
         saved = None
         try:
-            with progress_bar("comparing") as bar:
+            with progress_bar("comparing", quiet) as bar:
                 task = bar.add_task("compare", total=2 * replications)
                 result = api.compare(
                     a, b, replications, seed,

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from sim.errors import ScenarioError
 from sim.experiments.store import RunStore
 
 Workers = Annotated[
@@ -31,6 +32,12 @@ Sets = Annotated[
         "sites.manila.groups.en_voice.shifts[*].headcount=+10%",
     ),
 ]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="no progress on stderr (a bar in a terminal, else plain lines)"
+    ),
+]
 Save = Annotated[
     bool, typer.Option("--save", help="keep the result in the run store (see `ccsim runs`)")
 ]
@@ -41,8 +48,24 @@ Store = Annotated[
 
 
 def store_of(save: bool, store: Path | None) -> RunStore | None:
-    """The run store to save into, or None when the user did not ask to save."""
-    return RunStore(store) if (save or store is not None) else None
+    """The run store to save into, or None when the user did not ask to save.
+
+    A store that does not exist yet is created (with its parents) when the run is saved; the
+    user is told on stderr, so a mistyped --store never silently makes a new folder tree.
+    """
+    if not (save or store is not None):
+        return None
+    run_store = RunStore(store)
+    if run_store.root.exists() and not run_store.root.is_dir():
+        raise ScenarioError(f"--store {run_store.root}: exists and is not a folder")
+    if not run_store.root.exists():
+        missing = [p for p in (run_store.root, *run_store.root.parents) if not p.exists()]
+        print(
+            f"ccsim: the run store {run_store.root} does not exist: creating "
+            + ", ".join(str(p) for p in reversed(missing)),
+            file=sys.stderr,
+        )
+    return run_store
 
 
 def command_line() -> str:

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands.common import err_console, fail, out_console, progress_bar
+from sim.commands.options import Quiet
 from sim.errors import ScenarioError
 
 
@@ -129,6 +130,7 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Argument(metavar="PLAN", help="capacity plan YAML")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        quiet: Quiet = False,
         out: Annotated[
             Path | None, typer.Option(help="write CSV + Parquet tables and an HTML chart here")
         ] = None,
@@ -176,7 +178,7 @@ def register(app: typer.Typer) -> None:
                 raise ScenarioError(f"--out {out}: already exists; ccsim never overwrites "
                                     "results, choose a new folder")  # fmt: skip
             weeks = _weeks_option(simulate_weeks)
-            with progress_bar("planning" if not weeks else "simulating plan weeks") as bar:
+            with progress_bar("planning" if not weeks else "simulating plan weeks", quiet) as bar:
                 task = bar.add_task("plan", total=None)
                 result = api.plan(
                     plan_file, optimised=optimise, simulate_weeks=weeks,

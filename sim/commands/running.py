@@ -47,6 +47,7 @@ def execute_run(
     logs: bool = False,
     segment_days: int | None = None,
     overlap_days: int = 1,
+    quiet: bool = False,
 ) -> None:
     """Simulate, print KPI tables (or JSON), and write --out and/or the run store."""
     saved = None
@@ -55,6 +56,11 @@ def execute_run(
             check_out_dir(out)
         if timezone is not None:
             check_timezone(timezone, "--timezone")
+            if out is None and not save and store is None:
+                raise ScenarioError(
+                    "--timezone sets the time zone of the interval tables written to files: "
+                    "add --out FOLDER (or --save), or drop --timezone"
+                )
         stop = parse_precision(precision, precision_kpi) if precision else None
         run_store = store_of(save, store)
         if logs and run_store is None:
@@ -62,7 +68,7 @@ def execute_run(
         sets = list(sets or [])
         sc, source = api.load(scenario, sets)
         total = max_replications if stop else replications
-        with progress_bar("simulating") as bar:
+        with progress_bar("simulating", quiet) as bar:
             task = bar.add_task("run", total=total)
 
             def simulate(log_dir: Path | None) -> RunResult:

@@ -23,6 +23,9 @@ StoreDir = Annotated[
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
+RUN_KINDS = ("run", "compare", "sweep")
+
+
 def register(app: typer.Typer) -> None:
     """Add `ccsim runs` and `ccsim runs show ID`."""
     runs_app = typer.Typer(help="Past runs in the run store (saved with --save).")
@@ -40,6 +43,10 @@ def register(app: typer.Typer) -> None:
         if ctx.invoked_subcommand is not None:
             return
         try:
+            if kind is not None and kind not in RUN_KINDS:
+                raise ScenarioError(f"--kind {kind!r}: use one of {', '.join(RUN_KINDS)}")
+            if store is not None and store.exists() and not store.is_dir():
+                raise ScenarioError(f"--store {store}: is a file; give the run store folder")
             rows = RunStore(store).list(limit=limit, kind=kind)
         except ScenarioError as exc:
             fail(exc)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
+from sim.commands.options import Quiet
 from sim.commands.staff import Targets
 from sim.errors import ScenarioError
 
@@ -57,6 +58,13 @@ def build_rules(model, lengths, start_step, days_per_week, any_days_off, hours, 
             if k not in groups or not v.isdigit():
                 raise ScenarioError(f"{opt} {k}={v}: use SITE/GROUP=N with one of {sorted(groups)}")
         heads[opt] = {k: int(v) for k, v in pairs.items()}
+    for k, low in heads["--min-headcount"].items():
+        high = heads["--max-headcount"].get(k)
+        if high is not None and low > high:
+            raise ScenarioError(
+                f"--min-headcount {k}={low} is above --max-headcount {k}={high}: "
+                "no plan can meet both; lower the minimum or raise the maximum"
+            )
     brk = None
     if breaks:
         brk = []
@@ -172,6 +180,7 @@ def register(app: typer.Typer) -> None:
             api.DEFAULT_SEED
         ),
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        quiet: Quiet = False,
     ) -> None:
         """Choose shifts covering the required agents at minimum cost (MILP) and report gaps."""
         from sim.staffing.writeback import scheduled_scenario, write_scenario
@@ -182,8 +191,8 @@ def register(app: typer.Typer) -> None:
             if plan is not None:
                 from sim.output import check_out_dir
 
-                check_out_dir(plan)
-            with progress_bar("staffing") as bar:
+                check_out_dir(plan, "--plan")
+            with progress_bar("staffing", quiet) as bar:
                 task = bar.add_task("staff", total=None)
                 result = api.staff(
                     scenario, method, target or [], replications, seed,
@@ -194,7 +203,7 @@ def register(app: typer.Typer) -> None:
                 result.model, lengths, start_step, days_per_week, any_days_off,
                 hours, min_headcount, max_headcount, breaks, time_limit,
             )  # fmt: skip
-            with progress_bar("scheduling") as bar:
+            with progress_bar("scheduling", quiet) as bar:
                 task = bar.add_task("schedule", total=len(result.model.group_names))
                 sched = api.schedule(
                     result, rules, progress=lambda d, t: bar.update(task, completed=d, total=t)

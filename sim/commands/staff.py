@@ -14,6 +14,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
+from sim.commands.options import Quiet
 from sim.errors import ScenarioError
 
 Targets = Annotated[
@@ -97,6 +98,19 @@ def summary_table(result) -> Table:
     return table
 
 
+def pooling_sentence(p: dict, confidence: float) -> str:
+    """Simulation against Erlang in words: hours and cost, each saved or added, never both."""
+    change, saving = p["hours_saving"], p["cost_saving"]
+    hours = f"saves {change:.1%}" if change >= 0 else f"needs {-change:.1%} more"
+    cost = f"costs {saving:.1%} less" if saving >= 0 else f"costs {-saving:.1%} more"
+    return (
+        f"simulation vs Erlang: {p['simulation_hours']:,.0f} vs {p['erlang_hours']:,.0f} "
+        f"agent-hours: the simulated answer {hours} and {cost}; it asks each interval's target "
+        f"at {confidence:.0%} confidence, Erlang only on average (--target confidence=0.5 "
+        "compares like with like)"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add `ccsim staff`."""
 
@@ -119,6 +133,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(min=1, help="seconds for the simulation search (skips refinements)"),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        quiet: Quiet = False,
         out: Annotated[
             Path | None, typer.Option(help="write CSV + Parquet tables to this new folder")
         ] = None,
@@ -134,7 +149,7 @@ def register(app: typer.Typer) -> None:
                 check_out_dir(out)
             if method not in ("erlang", "simulation"):
                 raise ScenarioError(f"--method {method!r}: use 'erlang' or 'simulation'")
-            with progress_bar(f"staffing ({method})") as bar:
+            with progress_bar(f"staffing ({method})", quiet) as bar:
                 task = bar.add_task("staff", total=None)
                 result = api.staff(
                     scenario, method, target or [], replications, seed,
@@ -151,16 +166,7 @@ def register(app: typer.Typer) -> None:
             out_console.print(interval_table(result))
         out_console.print(summary_table(result))
         if result.pooling is not None:
-            p = result.pooling
-            change = p["hours_saving"]
-            verdict = f"saves {change:.1%}" if change >= 0 else f"needs {-change:.1%} more"
-            out_console.print(
-                f"simulation vs Erlang: {p['simulation_hours']:,.0f} vs {p['erlang_hours']:,.0f} "
-                f"agent-hours: the simulated answer {verdict} (cost {p['cost_saving']:+.1%} "
-                f"saved); it asks each interval's target at {result.targets.confidence:.0%} "
-                "confidence, Erlang only on average (--target confidence=0.5 compares like "
-                "with like)"
-            )
+            out_console.print(pooling_sentence(result.pooling, result.targets.confidence))
         for note in result.notes:
             err_console.print(f"[dim]note:[/] {note}")
         if written:

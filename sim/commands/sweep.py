@@ -14,6 +14,7 @@ from rich.table import Table
 from sim import api
 from sim.commands import options as opts
 from sim.commands.common import err_console, fail, out_console, progress_bar
+from sim.commands.options import Quiet
 from sim.errors import ScenarioError
 from sim.experiments.backends import auto_workers, make_backend
 from sim.experiments.store import RunStore
@@ -36,6 +37,7 @@ def register(app: typer.Typer) -> None:
             api.DEFAULT_SEED
         ),
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        quiet: Quiet = False,
         out: Annotated[
             Path | None, typer.Option(help="write to this new folder instead of the run store")
         ] = None,
@@ -59,7 +61,7 @@ def register(app: typer.Typer) -> None:
                 work = sum(float(m.expected_arrivals().sum()) for m in models) / len(models)
                 workers = auto_workers(work, n_tasks)
             with (
-                progress_bar(f"sweeping {len(models)} points") as bar,
+                progress_bar(f"sweeping {len(models)} points", quiet) as bar,
                 make_backend(workers, dask) as backend,
             ):
                 task = bar.add_task("sweep", total=n_tasks)

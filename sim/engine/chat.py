@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.engine.log import COMPLETED, IN_SERVICE
+from sim.engine.state import EngineState
 
 if TYPE_CHECKING:
     from sim.engine.core import _Call
     from sim.model import Model
 
 
-class ChatMixin:
+class ChatMixin(EngineState):
     """Chat-specific state and handlers of `Engine` (see the module docstring)."""
 
     def _init_chat(self, model: Model, n: int, na: int, ng: int) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import simpy
@@ -45,10 +46,10 @@ class _Call:
 
     __slots__ = ("callbacks", "_ok", "_value")
 
-    def __init__(self, callback: Callable[[_Call], None], value: object) -> None:
+    def __init__(self, callback: Callable[[_Call], None], value: Any) -> None:
         self.callbacks = [callback]
         self._ok = True
-        self._value = value
+        self._value: Any = value  # what the callback needs: a contact id, an agent, a tuple
 
 
 class Engine(ChatMixin, JourneyMixin):

@@ -8,11 +8,11 @@ redial, a repeat contact or a return from the bot is a new contact of the same i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.engine.draws import Draws, uniforms
+from sim.engine.crn import IssueDraws
 from sim.engine.log import (
     BOT_ABANDONED,
     BOT_DEFERRED,
@@ -26,7 +26,7 @@ from sim.engine.log import (
     WAITING,
 )
 from sim.engine.roster import WEEK_S
-from sim.random_streams import stream
+from sim.engine.state import EngineState
 
 if TYPE_CHECKING:
     from sim.engine.core import _Call
@@ -37,7 +37,7 @@ FIRST, REDIAL, REPEAT, BOT_RETRY = range(4)
 _INF = float("inf")
 
 
-class JourneyMixin:
+class JourneyMixin(EngineState):
     """Journey state and handlers of `Engine` (see the module docstring)."""
 
     def _init_journeys(self, model: Model, roster: Roster, seed: int, rep: int, n: int) -> None:
@@ -59,33 +59,21 @@ class JourneyMixin:
         self.learning = [wf.learning_curve for wf in model.group_workforce]
         self.hired_at = list(roster.hired_at)
 
-        def draws(purpose: str, c: int, dist=None) -> Draws:
-            rng = stream(seed, rep, purpose, names[c])
-            return uniforms(rng) if dist is None else Draws(rng, dist.sample)
-
-        self.u_bot = [uniforms(stream(seed, rep, "bot", n_)) for n_ in names]
-        self.u_decide = [uniforms(stream(seed, rep, "decide", n_)) for n_ in names]
-        self.bot_time = [draws("bot_time", c, d.bot.time) if d.bot else None
-                         for c, d in enumerate(demand)]  # fmt: skip
-        self.later_handle = [draws("handle_later", c, d.handle_time) for c, d in enumerate(demand)]
-        self.later_patience = [draws("patience_later", c, d.patience) if d.patience else None
-                               for c, d in enumerate(demand)]  # fmt: skip
-        self.delay_draws: dict[tuple[str, int], Draws] = {}
-        self.seed_rep = (seed, rep)
+        self.draws = IssueDraws(seed, rep, names, self.ctype[:n])
         self.type_index = {name: i for i, name in enumerate(names)}
         self.mean_handle_s = mean_handle(model)
         self.callbacks_offered = 0
 
-    def _delay(self, purpose: str, c: int, dist) -> float:
-        key = (purpose, c)
-        if key not in self.delay_draws:
-            rng = stream(self.seed_rep[0], self.seed_rep[1], purpose, self.model.type_names[c])
-            self.delay_draws[key] = Draws(rng, dist.sample)
-        return self.delay_draws[key]()
+    def _draw(self, purpose: str, cid: int, dist=None, c: int | None = None) -> float:
+        """This customer's variate for `purpose` at this contact (see `sim.engine.crn`)."""
+        c = self.ctype[cid] if c is None else c
+        sample = None if dist is None else dist.sample
+        return self.draws.get(purpose, c, self.issue_of[cid], self.attempt[cid], sample)
 
     def _learning_factors(self, a: int, now: float) -> tuple[float, float]:
         """(handle-time factor, FCR factor) of an agent at its tenure now."""
         curve = self.learning[self.agent_group[a]]
+        assert curve is not None  # only called for groups with a learning curve
         tenure = now - self.hired_at[a]
         progress = min(1.0, max(0.0, tenure / (curve.weeks_to_proficiency * WEEK_S)))
         return (
@@ -98,13 +86,14 @@ class JourneyMixin:
         """Send a contact into self-service with the bot's share, if a session is free."""
         c = self.ctype[cid]
         bot = self.model.scenario.demand[c].bot
-        if self.u_bot[c]() >= bot.share:
+        assert bot is not None  # only called for types with a bot
+        if self._draw("bot", cid) >= bot.share:
             return False
         if bot.concurrency_limit is not None and self.bot_active >= bot.concurrency_limit:
             return False
         self.bot_active += 1
         self.status[cid] = IN_BOT
-        duration = self.bot_time[c]()
+        duration = self._draw("bot_time", cid, bot.time)
         self.in_bot_s[cid] = duration
         self._after(duration, self._bot_done, cid)
         return True
@@ -115,7 +104,7 @@ class JourneyMixin:
         c = self.ctype[cid]
         bot = self.model.scenario.demand[c].bot
         out = bot.outcomes
-        u = self.u_bot[c]()
+        u = self._draw("bot_outcome", cid)
         now = self.env._now
         if u < out.escalated:
             self.status[cid] = WAITING
@@ -133,7 +122,7 @@ class JourneyMixin:
         else:
             self.status[cid] = BOT_DEFERRED
             target = self.type_index.get(bot.retry.as_type, c) if bot.retry.as_type else c
-            delay = self._delay("bot_retry", c, bot.retry.delay)
+            delay = self._draw("bot_retry", cid, bot.retry.delay)
             self._after(delay, self._return, (target, cid, BOT_RETRY))
 
     # ----------------------------------------------------------------- callbacks
@@ -141,14 +130,16 @@ class JourneyMixin:
         """Offer a callback when the expected wait is long; True if the customer takes it."""
         c = self.ctype[cid]
         cb = self.model.scenario.demand[c].callback
+        assert cb is not None  # only called for types that offer callbacks
         agents = sum(self.on_shift_in_group[g] for lv in self.groups_for_type[c] for g in lv)
         expected = self.n_waiting[c] * self.mean_handle_s[c] / max(agents, 1)
         if expected <= cb.offer_when_expected_wait_s:
             return False
         self.callbacks_offered += 1
-        if self.u_decide[c]() >= cb.accept_probability:
+        if self._draw("callback_accept", cid) >= cb.accept_probability:
             return False
-        self.callback_of[cid] = 2 if self.u_decide[c]() < cb.no_answer_probability else 1
+        no_answer = self._draw("callback_answer", cid) < cb.no_answer_probability
+        self.callback_of[cid] = 2 if no_answer else 1
         return True
 
     def _callback_unanswered(self, cid: int) -> bool:
@@ -172,7 +163,7 @@ class JourneyMixin:
             self.resolved[cid] = 1
             self.issue_status[issue] = ISSUE_RESOLVED
             return
-        if self.u_decide[c]() < p:
+        if self._draw("fcr", cid) < p:
             self.resolved[cid] = 1
             self.issue_status[issue] = ISSUE_RESOLVED
             return
@@ -182,21 +173,21 @@ class JourneyMixin:
             self.issue_status[issue] = ISSUE_UNRESOLVED
             return
         target = c
-        u = self.u_decide[c]()
+        u = self._draw("switch", cid)
         for name, share in repeat.switch.items():
             if u < share:
                 target = self.type_index[name]
                 break
             u -= share
-        self._after(self._delay("repeat", c, repeat.delay), self._return, (target, cid, REPEAT))
+        self._after(self._draw("repeat", cid, repeat.delay), self._return, (target, cid, REPEAT))
 
     def _lost(self, cid: int) -> None:
         """A caller abandoned, got a busy signal or missed the callback: redial, or give up."""
         c = self.ctype[cid]
         redial = self.model.scenario.demand[c].redial
         if redial is not None and self.attempt[cid] < redial.max_attempts:
-            if self.u_decide[c]() < redial.probability:
-                delay = self._delay("redial", c, redial.delay)
+            if self._draw("redial", cid) < redial.probability:
+                delay = self._draw("redial_delay", cid, redial.delay)
                 self._after(delay, self._return, (c, cid, REDIAL))
                 return
         self.issue_status[self.issue_of[cid]] = ISSUE_ABANDONED
@@ -208,14 +199,22 @@ class JourneyMixin:
         issue = self.issue_of[parent]
         self.arrival.append(self.env._now)
         self.ctype.append(c)
-        self.base_handle.append(self.later_handle[c]())
-        self.patience.append(self.later_patience[c]() if self.later_patience[c] else _INF)
-        for column, value in (
+        demand = self.model.scenario.demand[c]
+        attempt = self.attempt[parent] + 1
+        self.base_handle.append(
+            self.draws.get("handle_later", c, issue, attempt, demand.handle_time.sample)
+        )
+        pat = demand.patience
+        self.patience.append(
+            self.draws.get("patience_later", c, issue, attempt, pat.sample) if pat else _INF
+        )
+        columns: tuple[tuple[list[Any], Any], ...] = (
             (self.status, WAITING), (self.answer, _INF), (self.end, _INF), (self.agent_of, -1),
             (self.queued_at, _INF), (self.handle_factor, 1.0), (self.issue_of, issue),
-            (self.attempt, self.attempt[parent] + 1), (self.origin, origin),
+            (self.attempt, attempt), (self.origin, origin),
             (self.resolved, -1), (self.callback_of, 0), (self.in_bot_s, 0.0),
-        ):  # fmt: skip
+        )  # fmt: skip
+        for column, value in columns:
             column.append(value)
         self.issue_contacts[issue] += 1
         self._arrive(cid)

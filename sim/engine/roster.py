@@ -33,7 +33,10 @@ class Roster:
 
 def build_roster(model: Model, seed: int, replication: int) -> Roster:
     """Apply absenteeism, off-phone activities and attrition to the model's shift windows."""
-    groups, hired, available, scheduled = [], [], [], []
+    groups: list[int] = []
+    hired: list[float] = []
+    available: list[Windows] = []
+    scheduled: list[Windows] = []
     for g, name in enumerate(model.group_names):
         wf = model.group_workforce[g]
         members = np.flatnonzero(model.agent_group == g)

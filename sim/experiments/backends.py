@@ -35,6 +35,10 @@ class Backend(Protocol):
 
     def close(self) -> None: ...
 
+    def __enter__(self) -> Backend: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
 
 class SerialBackend:
     """Everything in this process, one item after the other."""

@@ -65,7 +65,7 @@ def parse_precision(value: str, kpi: str = DEFAULT_KPI) -> Precision:
         return Precision(target, relative, parts[0])
     if len(parts) != 3 or parts[0] not in DIMENSIONS:
         raise ScenarioError(
-            f"--precision-kpi {kpi!r}: give a KPI (service_level) or DIMENSION:KEY:KPI with "
+            f"--precision-kpi {kpi!r}: give a KPI (service_level) or DIMENSION:SEGMENT:KPI with "
             f"DIMENSION one of {', '.join(DIMENSIONS)} (e.g. queue:en_voice_us:service_level)"
         )
     return Precision(target, relative, parts[2], parts[0], parts[1])

@@ -21,7 +21,7 @@ def summarize(values: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
     `values` is indexed by `by` + ["replication"]; the result has one row per `by` key and a
     column MultiIndex (metric, statistic) with statistics mean, se, ci95_low, ci95_high, n. CI
-    bounds are clipped to each registered KPI's range.
+    bounds (and means, off only by rounding) are clipped to each registered KPI's range.
     """
     grouped = values.groupby(level=by, observed=True, sort=True)
     mean = grouped.mean()
@@ -32,6 +32,8 @@ def summarize(values: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         stats.t.ppf(0.975, np.maximum(n.to_numpy() - 1, 1)), index=n.index, columns=n.columns
     )
     half = (t * se).where(n > 1)
+    for col in mean.columns:  # a mean leaves the range only by rounding (occupancy 1 + 1e-15)
+        mean[col] = mean[col].clip(*value_range(col))
     low, high = mean - half, mean + half
     for col in mean.columns:
         lo, hi = value_range(col)

@@ -153,10 +153,20 @@ class RunStore:
             db.executemany(f"INSERT OR REPLACE INTO runs VALUES ({marks})", rows)
 
 
+CHANNEL_HEADLINE = ("service_level", "asa_s")  # never blended: kept per channel as `kpi.channel`
+
+
 def headline(summary: dict[str, Any]) -> dict[str, float | None]:
-    """The few overall KPIs a listing shows, from a run's summary JSON."""
-    overall = summary.get("kpis", {}).get("overall", {})
-    return {k: overall[k]["mean"] for k in HEADLINE if k in overall}
+    """The few overall KPIs a listing shows, from a run's summary JSON, and the per-channel
+    service level and ASA (`service_level.voice`, ...), which mean nothing blended."""
+    kpis = summary.get("kpis", {})
+    overall = kpis.get("overall", {})
+    out = {k: overall[k]["mean"] for k in HEADLINE if k in overall}
+    for channel, values in (kpis.get("by_channel") or {}).items():
+        for k in CHANNEL_HEADLINE:
+            if k in values:
+                out[f"{k}.{channel}"] = values[k]["mean"]
+    return out
 
 
 def result_record(result: RunResult, command: str | None = None) -> dict[str, Any]:

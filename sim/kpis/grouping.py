@@ -77,7 +77,10 @@ def _rows(
 
 
 def _frame(parts: list[tuple], first: int, columns: list[str], with_interval: bool) -> pd.DataFrame:
-    dims, keys, intervals, data = [], [], [], {c: [] for c in columns}
+    dims: list[str] = []
+    keys: list[str] = []
+    intervals: list[np.ndarray] = []
+    data: dict[str, list[np.ndarray]] = {c: [] for c in columns}
     for dimension, key_list, interval, values in parts:
         dims += [dimension] * len(key_list)
         keys += key_list

@@ -102,7 +102,10 @@ def compile_model(scenario: Scenario) -> Model:
     demand = scenario.demand
     rates = np.array([arrival_rates(ct, t0, edges) for ct in demand])
 
-    group_names, group_site, wages, workforce = [], [], [], []
+    group_names: list[str] = []
+    group_site: list[int] = []
+    wages: list[float] = []
+    workforce: list[Workforce] = []
     agent_group: list[int] = []
     agent_windows: list[list[tuple[float, float]]] = []
     agent_stagger: list[float] = []

@@ -162,8 +162,9 @@ def _cost_caption(result: RunResult, currency: str) -> str | None:
             parts.append(f"{kpi(m).short} {kpi_cell(result, m, 'overall', 'all')}")
     if not parts:
         return None
+    # one part a line, so a narrow terminal never splits a value from its CI
     return (
-        f"all cost ({currency}) = " + " + ".join(parts) + "; per resolved issue at a site: "
+        f"all cost ({currency}) = " + "\n  + ".join(parts) + "\nper resolved issue at a site: "
         "its labour / issues its agents resolved"
     )
 

@@ -126,8 +126,13 @@ def _channel_value(
     t: ChannelTarget, name: str, value: str, item: str, backlog: bool
 ) -> ChannelTarget:
     if name == "sl":
-        share, _, threshold = value.partition("@")
+        share, at, threshold = value.partition("@")
         sl = _number(share, item, 0.0, 1.0, "service level share")
+        if at and not threshold.strip():
+            raise ScenarioError(
+                f"--target {item!r}: '@' needs a threshold after it, e.g. sl={share}@20 "
+                "(seconds; hours for email/social), or drop '@' to keep the scenario's"
+            )
         if not threshold:
             return replace(t, sl=sl)
         unit = 3600.0 if backlog else 1.0

@@ -72,8 +72,17 @@ def test_run_table_output():
     assert result.exit_code == 0
     out = result.stdout
     assert "en_voice_us" in out and "±" in out and "occ." in out
-    for part in ("onshore", "nearshore", "offshore", "targets: voice 80% in 20 s", "FCR",
-                 "contained", "per resolved", "staffing needs", "ccsim staff"):
+    for part in (
+        "onshore",
+        "nearshore",
+        "offshore",
+        "targets: voice 80% in 20 s",
+        "FCR",
+        "contained",
+        "per resolved",
+        "staffing needs",
+        "ccsim staff",
+    ):
         assert part in out, part
 
 

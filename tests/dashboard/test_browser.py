@@ -10,6 +10,7 @@ import re
 
 import pytest
 from helpers import browser_port
+from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
 from sim.results import RunResult
@@ -17,7 +18,7 @@ from sim.results import RunResult
 pytestmark = pytest.mark.browser
 
 CARDS = (
-    "service_level", "asa_s", "abandon_rate", "aht_s", "occupancy",
+    "sl-voice", "sl-chat", "sl-email", "abandon_rate", "occupancy",
     "fcr", "bot_containment", "cost_per_contact", "cost_per_resolved_issue",
 )  # fmt: skip
 GRAPHS = ("overview-offered-handled", "overview-service-level", "overview-occupancy")
@@ -33,14 +34,21 @@ return Array.from(document.querySelectorAll('#overview-occupancy .g-xtitle, '
 
 
 def test_overview_page_loads_and_toggles_local_time(dash_duo, small_result: RunResult) -> None:
-    """Cards show numbers (a dash where undefined), charts draw, the clock toggle moves Manila's
-    axis, the console is clean."""
+    """Cards show numbers (a dash where undefined), SL per channel against its target with ASA in
+    its unit, charts draw, the clock toggle moves Manila's axis, the console is clean."""
     dash_duo.start_server(create_app(result=small_result), port=browser_port(0))
 
     for metric in CARDS:
         value = dash_duo.wait_for_element(f"#kpi-{metric} .kpi-value").text
         assert re.search(r"\d", value), (metric, value)
         assert "95% CI" in dash_duo.find_element(f"#kpi-{metric} .kpi-ci").text
+    for channel, unit in (("voice", " s"), ("chat", " s"), ("email", " h")):  # no blended SL/ASA
+        card = dash_duo.find_element(f"#kpi-sl-{channel}")
+        assert {"kpi-met", "kpi-at-risk", "kpi-missed"} & set(card.get_attribute("class").split())
+        assert "target" in card.find_element(By.CSS_SELECTOR, ".kpi-target").text
+        assert card.find_element(By.CSS_SELECTOR, ".kpi-asa").text.endswith(unit)
+    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#kpi-asa_s")
+    assert "per channel" in dash_duo.find_element("#kpi-aht_s .kpi-ci").text
     for graph in GRAPHS:
         dash_duo.wait_for_element(f"#{graph} .main-svg")
     dash_duo.wait_for_contains_text("#overview-occupancy .gtitle", "by site (UTC,", timeout=10)

@@ -9,6 +9,7 @@ import waitress
 from typer.testing import CliRunner
 
 import dashboard.app
+import sim.cli
 from sim.cli import app as cli
 
 
@@ -21,6 +22,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict]]:
     )  # fmt: skip
     monkeypatch.setattr(dashboard.app, "create_app", lambda *a, **kw: fake)
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.append(("waitress", kw)))
+    monkeypatch.setattr(sim.cli, "_check_port_free", lambda host, port: None)  # ports vary here
     return seen
 
 
@@ -38,3 +40,17 @@ def test_dashboard_production_serves_with_waitress_and_warns_for_other_hosts(cal
     assert result.exit_code == 0, result.output
     assert calls == [("waitress", {"host": "0.0.0.0", "port": 8050, "threads": 8})]
     assert "no authentication" in result.output
+
+
+def test_dashboard_busy_port_exits_2_before_printing_a_url() -> None:
+    """--production --port BUSY: a message naming --port, exit 2, no URL and no traceback."""
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = CliRunner().invoke(cli, ["dashboard", "--production", "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert f"--port {port}" in result.output and "http://" not in result.output
+    assert "Traceback" not in result.output

@@ -175,14 +175,18 @@ def test_occupancy_has_a_panel_per_site(data: DashboardData) -> None:
 
 
 def test_kpi_cards_hold_overall_estimates(data: DashboardData, small_result: RunResult) -> None:
-    """SL, ASA, abandonment, AHT, occupancy, then FCR, containment and costs; means in their CIs."""
+    """Service by channel, abandonment, AHT, occupancy, then FCR, containment and costs; blended
+    means only where the registry allows them, inside their CIs."""
     metrics = [card.metric for card in data.cards]
     assert metrics == [
-        "service_level", "asa_s", "abandon_rate", "aht_s", "occupancy",
+        "service_level", "abandon_rate", "aht_s", "occupancy",
         "fcr", "bot_containment", "cost_per_contact", "cost_per_resolved_issue",
     ]  # fmt: skip
     for card in data.cards:
         est = card.overall
+        if card.metric in ("service_level", "aht_s"):  # never blended across channels
+            assert est.mean is None and card.breakdown
+            continue
         assert est.mean == pytest.approx(small_result.kpi(card.metric)["mean"])
         assert est.low <= est.mean <= est.high
         if card.kind == "percent":
@@ -244,11 +248,12 @@ def test_callbacks_reject_unknown_values(
 
 
 def test_layout_shows_cards_and_controls(app: Dash, overview: ModuleType) -> None:
-    """The page layout has the nine KPI cards (with numbers) and the four controls."""
+    """The layout has the KPI cards (one service card per channel) and the four controls."""
     with app.server.app_context():
         page = json.dumps(overview.layout(), cls=PlotlyJSONEncoder)
-    for metric in ("service_level", "asa_s", "abandon_rate", "aht_s", "occupancy", "fcr",
-                   "bot_containment", "cost_per_contact", "cost_per_resolved_issue"):  # fmt: skip
+    for metric in ("service_level", "sl-voice", "sl-chat", "sl-email", "abandon_rate", "aht_s",
+                   "occupancy", "fcr", "bot_containment", "cost_per_contact",
+                   "cost_per_resolved_issue"):  # fmt: skip
         assert f'"kpi-{metric}"' in page
     controls = (overview.DAY_DROPDOWN, overview.QUEUE_DROPDOWN, overview.SL_QUEUES)
     for control in (*controls, overview.CLOCK_RADIO):

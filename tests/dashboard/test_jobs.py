@@ -117,3 +117,17 @@ def test_no_job_or_worker_before_the_first_submit() -> None:
     time.sleep(0.2)
     assert jobs.worker_pids() == []
     jobs.shutdown()
+
+
+def test_warm_starts_ready_workers_without_a_job() -> None:
+    """warm() spawns the pool and the workers report ready, yet no job exists or runs."""
+    jobs = JobManager(1)
+    jobs.warm()
+    deadline = time.time() + TIMEOUT_S
+    while time.time() < deadline and not jobs.ready_workers():
+        time.sleep(0.05)
+    assert jobs.ready_workers() == 1 and len(jobs.worker_pids()) == 1
+    assert jobs.status("1") is None  # nothing was submitted
+    pids = jobs.worker_pids()
+    jobs.shutdown()
+    assert not any(alive(pid) for pid in pids)

@@ -83,17 +83,19 @@ def test_a_scenario_without_bot_has_no_containment() -> None:
 
 def test_a_kpi_the_run_lacks_gives_a_dash(small_result: RunResult) -> None:
     """A metric missing from the results makes an undefined card, not an error."""
-    card = build_card(small_result, CardSpec("no_such_kpi", "Nothing", "money", "site"))
+    card = build_card(small_result, CardSpec("no_such_kpi", "site"))
     assert card.overall == Estimate(None, None, None) and card.breakdown == ()
     texts = card_texts(card)
     assert texts["kpi-value"] == "–" and texts["kpi-breakdown"] == "not defined for this run"
 
 
 def test_cards_come_in_a_service_row_and_a_journey_cost_row(small_result: RunResult) -> None:
-    """Service KPIs fill the first row; FCR, containment and the costs the second."""
+    """A row of channel service cards, the other service KPIs, then FCR, containment, costs."""
     rows = kpi_cards(DashboardData.from_result(small_result).cards).children
+    assert rows[0].id == "kpi-service_level"
     ids = [[card.id for card in row.children] for row in rows]
     assert ids == [
-        ["kpi-service_level", "kpi-asa_s", "kpi-abandon_rate", "kpi-aht_s", "kpi-occupancy"],
+        ["kpi-sl-voice", "kpi-sl-chat", "kpi-sl-email"],
+        ["kpi-abandon_rate", "kpi-aht_s", "kpi-occupancy"],
         [f"kpi-{metric}" for metric in NEW_CARDS],
     ]

@@ -11,7 +11,12 @@ import plotly.graph_objects as go
 import pytest
 from dash import Dash
 
-from dashboard.pages.compare.experiments import comparison_record, parse_factors, run_cost_sweep
+from dashboard.pages.compare.experiments import (
+    comparison_record,
+    cost_notes,
+    parse_factors,
+    run_cost_sweep,
+)
 from dashboard.pages.compare.figures import cost_sl_figure, difference_figure
 from dashboard.pages.lab import queue as lab
 from dashboard.pages.lab.figures import erlang_figure, pooling_figure, variability_figure
@@ -104,18 +109,36 @@ def test_comparison_record_pairs_a_scenario_with_itself_exactly(state: AppState)
                                      None)  # fmt: skip
     assert record["label_a"] == "A (teaching_mmc)" and "identical" in record["verdict"]
     assert all(r["diff"] == 0 and not r["significant"] for r in record["rows"])
+    assert {r["direction"] for r in record["rows"]} == {"neutral"}
     assert_labelled(difference_figure(record))
     verdict, table, fig = page("compare").render_comparison(record)
     assert "cmp-table-body" in str(table)
 
 
 def test_comparison_detects_more_agents(state: AppState) -> None:
-    """Adding agents raises service level with a paired CI above zero."""
-    a = load_scenario(TEACHING)
+    """Adding agents raises service level (per channel, never blended) with a paired CI above
+    zero: a green 'better' row in points; cost is a 'worse' row in the scenario's currency."""
+    a = api.load(load_scenario(TEACHING), ["sites.school.groups.agents.wage_per_hour=20"])[0]
     b = api.load(a, ["sites.school.groups.agents.shifts[0].headcount=12"])[0]
     record = comparison_record(api.compare(a, b, replications=3, seed=1))
     sl = next(r for r in record["rows"] if r["metric"] == "service_level")
-    assert sl["diff"] > 0 and sl["significant"]
+    assert sl["diff"] > 0 and sl["significant"] and sl["channel"] == "voice"
+    assert sl["direction"] == "better" and sl["diff_text"].endswith(" pt")
+    assert all(r["channel"] for r in record["rows"] if r["metric"] in ("service_level", "asa_s"))
+    cost = next(r for r in record["rows"] if r["metric"] == "cost_total")
+    currency = a.costs.currency
+    assert cost["direction"] == "worse" and cost["diff_text"].endswith(f" {currency}")
+    assert cost["a_text"].startswith(f"{currency} ")
+    metrics = {r["metric"] for r in record["rows"]}
+    assert {
+        "fcr",
+        "repeat_rate",
+        "contacts_per_issue",
+        "cost_per_contact",
+        "sla_penalty",
+    } <= metrics
+    _, table, _ = page("compare").render_comparison(record)
+    assert "row-better" in str(table) and "row-worse" in str(table)
 
 
 def test_compare_refuses_bad_choices(state: AppState) -> None:
@@ -137,10 +160,28 @@ def test_cost_sweep_more_agents_cost_more_and_serve_better() -> None:
     record = run_cost_sweep([("teaching", paid)], [0.9, 1.2], 2, 1, days=1)
     low, high = record["series"][0]["points"]
     assert high["cost_total"][0] > low["cost_total"][0]
-    assert high["service_level"][0] > low["service_level"][0]
-    fig = cost_sl_figure(record, "service_level", "cost_total")
+    assert high["voice_service_level"][0] > low["voice_service_level"][0]
+    assert "service_level" not in high  # never blended across channels
+    assert high["cost_per_resolved_issue"][0] > 0
+    fig = cost_sl_figure(record, "voice_service_level", "cost_per_resolved_issue")
     assert_labelled(fig)
     assert "(USD)" in fig.layout.yaxis.title.text and "first 1 days" in fig.layout.title.text
+    assert cost_notes(record) == []  # cost rises with headcount here: nothing to explain
+
+
+def test_cost_notes_explain_a_fall_in_cost_with_more_headcount() -> None:
+    """Where total cost falls between two staffing levels, the note gives the penalty, labour
+    and repeat changes that explain it."""
+    point = lambda f, cost, pen, lab, rep: {"factor": f, "cost_total": [cost, None, None],  # noqa: E731
+        "sla_penalty": [pen, None, None], "labour_cost": [lab, None, None],
+        "repeats": [rep, None, None]}  # fmt: skip
+    record = {"series": [{"label": "offshore", "currency": "EUR", "points": [
+        point(0.9, 10_000, 4_000, 6_000, 500), point(1.0, 9_000, 2_000, 7_000, 400),
+        point(1.1, 9_500, 1_500, 8_000, 390)]}]}  # fmt: skip
+    (note,) = cost_notes(record)
+    assert note.startswith("offshore: from ×0.9 to ×1 headcount, total cost falls by EUR 1,000")
+    assert "SLA penalties fall by EUR 2,000" in note and "labour rises by EUR 1,000" in note
+    assert "repeat contacts fall by 100" in note
 
 
 def test_staffing_figure_is_labelled(state: AppState) -> None:

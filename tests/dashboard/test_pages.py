@@ -76,8 +76,19 @@ def test_form_edits_validate_and_map_problems_to_fields(state: AppState) -> None
     assert messages == {"sites[1].groups[0].wage_per_hour": "enter a number"}
     values["sites[1].groups[0].wage_per_hour"] = 9.0
     _, messages, _ = apply_edits(base, values)
-    assert "greater than or equal to 0" in messages["demand[0].volume_per_day"]
+    assert messages["demand[0].volume_per_day"] == "must be at least 0; you entered -5"
     assert "valid integer" in messages["sites[0].groups[0].shifts[0].headcount"]
+
+
+def test_share_fields_speak_in_percentages(state: AppState) -> None:
+    """A bot share out of range names the allowed range in percent and what was typed."""
+    base = state.scenario.model_dump(mode="json")
+    share = next(f for f in all_fields(base) if f.path.endswith(".bot.share"))
+    assert share.share and "25%" in share.hint
+    _, messages, _ = apply_edits(base, {share.path: 1.5})
+    assert messages[share.path] == (
+        "a share from 0% to 100% (0 to 1): must be at most 100%; you entered 1.5 (150%)"
+    )
 
 
 def test_peak_multipliers_field_holds_one_number_per_peak() -> None:
@@ -98,7 +109,7 @@ def test_peak_multipliers_field_holds_one_number_per_peak() -> None:
     values[field] = "1, 2"
     assert "give 8 numbers" in apply_edits(base, values)[1][field]
     values[field] = ", ".join(["-1"] + ["1"] * 7)
-    assert "greater than 0" in apply_edits(base, values)[1][field]
+    assert "must be more than 0" in apply_edits(base, values)[1][field]
     data = {"a": [{"b": 1}, {"b": 2}]}
     set_path(data, "a[*].b", 3)
     assert data == {"a": [{"b": 3}, {"b": 3}]}
@@ -126,7 +137,7 @@ def test_edit_callback_marks_fields_and_keeps_valid_scenario(app: Dash, state: A
         edited_scenario(record, state)
 
 
-def test_upload_errors_are_messages_never_tracebacks(app: Dash) -> None:
+def test_upload_errors_are_messages_never_tracebacks(app: Dash, state: AppState) -> None:
     """Invalid YAML, invalid values, binary and oversized files each show a readable message."""
     scn = page("scenario")
     cases = {
@@ -138,11 +149,11 @@ def test_upload_errors_are_messages_never_tracebacks(app: Dash) -> None:
         "x" * (scn.MAX_UPLOAD_BYTES + 1): "limited to 1 MB",
     }  # fmt: skip
     for text, expected in cases.items():
-        store, box = scn.load_upload(*upload(text))
+        store, box = scn.load_upload(*upload(text), state=state)
         assert store is dash.no_update
         assert expected in texts(box), (expected, texts(box))
         assert "Traceback" not in texts(box)
-    store, box = scn.load_upload("data:x;base64,@@@", "../../etc/passwd")
+    store, box = scn.load_upload("data:x;base64,@@@", "../../etc/passwd", state=state)
     assert store is dash.no_update and "could not be read" in texts(box)
     assert "/" not in texts(box).split(":")[0]
 
@@ -150,13 +161,35 @@ def test_upload_errors_are_messages_never_tracebacks(app: Dash) -> None:
 def test_upload_and_bundled_load_give_session_base(app: Dash, state: AppState) -> None:
     """A valid upload or a bundled name becomes the session's base; unknown names are refused."""
     scn = page("scenario")
-    store, box = scn.load_upload(*upload((SCENARIOS / "teaching_mmc.yaml").read_text(), "t.yaml"))
+    store, box = scn.load_upload(
+        *upload((SCENARIOS / "teaching_mmc.yaml").read_text(), "t.yaml"), state=state
+    )
     assert box is None and store["scenario"]["name"] == "teaching_mmc"
     assert "uploaded t.yaml" in store["label"]
-    store, _ = scn.load_bundled(1, "pooling_pooled", state)
+    store, _ = scn.load_bundled(1, "pooling_pooled", state=state)
     assert store["scenario"]["name"] == "pooling_pooled"
-    store, box = scn.load_bundled(1, "../../etc/passwd", state)
+    store, box = scn.load_bundled(1, "../../etc/passwd", state=state)
     assert store is dash.no_update and "bundled" in texts(box)
+
+
+def test_upload_feedback_names_type_limit_and_what_stays_loaded(app: Dash, state: AppState) -> None:
+    """A PNG or CSV is refused as the wrong type, a big file with the limit; the old base stays."""
+    scn = page("scenario")
+    base = {"id": "b1", "label": "bank (bundled)", "scenario": {}}
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 64
+    cases = {
+        ("logo.png", png): "wrong file type (a .png file)",
+        ("calls.csv", "date,calls\n2024-01-01,120\n"): "wrong file type (a .csv file)",
+    }
+    for (name, raw), expected in cases.items():
+        store, box = scn.load_upload(*upload(raw, name), base, state=state)
+        assert store is dash.no_update and expected in texts(box), texts(box)
+        assert "Still using: bank (bundled)" in texts(box)
+    size = int(3.4 * 1024**2)
+    store, box = scn.load_upload_file({"filename": "big.yaml", "size_bytes": size}, base)
+    assert store is dash.no_update
+    assert "3.4 MB is too big; scenario files are limited to 1 MB" in texts(box)
+    assert "Still using: bank (bundled)" in texts(box)
 
 
 def test_download_is_yaml_of_the_edited_scenario(app: Dash, state: AppState) -> None:
@@ -220,11 +253,15 @@ def test_journey_flows_conserve_contacts() -> None:
 
 
 def test_result_cards_and_downloads(small_result: RunResult) -> None:
-    """Eight cards, CIs clipped to the metric's range; KPI table as CSV/Parquet round-trips."""
+    """Cards with CIs clipped to the metric's range (SL/AHT per channel only); KPI table as
+    CSV/Parquet round-trips."""
     cards = build_cards(small_result, RESULT_CARDS)
     assert [c.metric for c in cards] == [spec.metric for spec in RESULT_CARDS]
     for card in cards:
         est = card.overall
+        if card.metric in ("service_level", "aht_s"):
+            assert est.mean is None and card.breakdown
+            continue
         assert est.mean is not None and est.low <= est.mean <= est.high
         if card.kind == "percent":
             assert 0 <= est.low and est.high <= 1
@@ -299,16 +336,44 @@ def test_staffing_required_vs_rostered(state: AppState) -> None:
 
 
 def test_stored_runs_round_trip_and_open(app: Dash, state: AppState, small_result) -> None:
-    """A saved run is listed, and opening it restores the same KPIs into the session."""
+    """A saved run is listed with SL and ASA per channel (in s for voice, h for email), and
+    opening it restores the same KPIs into the session."""
     runs_page = page("runs")
     assert "No saved runs" in texts(runs_page.runs_table(None, None, state))
     run_id = save_run(SessionRun(small_result, "x"), state.store_root)
     assert [r["id"] for r in list_runs(state.store_root)] == [run_id]
     back = load_run(state.store_root, run_id).result
     pd.testing.assert_frame_equal(back.summary, small_result.summary, check_names=False)
+    listing = texts(runs_page.runs_table(None, None, state))
+    voice_asa = small_result.kpi("asa_s", "channel", "voice")["mean"]
+    assert f"voice {voice_asa:.1f} s" in listing and " h" in listing.split("email")[-1]
     assert "runs-list" in str(runs_page.runs_table(None, None, state))
     session, message = runs_page.open_run([1], None, run_id, state)
     assert state.get(session["current"]).result.kpi("asa_s") == small_result.kpi("asa_s")
     assert "Opened" in texts(message)
     _, message = runs_page.open_run([1], None, "no-such-run", state)
     assert isinstance(message, html.Div) and "no run matching" in texts(message)
+
+
+def test_header_and_footer_name_the_sessions_scenario_and_run(
+    state: AppState, small_result: RunResult
+) -> None:
+    """The shell names the session's loaded/edited scenario and its current run, not the served."""
+    from dashboard.shared.context import session_context
+
+    head, about, run, foot = session_context(None, None, None, state)
+    assert head == f"scenario: {state.scenario.name} (served scenario)"
+    assert about == (state.scenario.description or "")
+    assert run == f"run: {state.startup.label}" and f"seed {small_result.seed}" in foot
+    base = {"id": "b1", "label": "peak_season (bundled)", "scenario": {"description": "peak"}}
+    edited = {"id": "b1", "label": "peak_season (bundled) (edited)", "valid": True,
+              "scenario": {"description": "peak, edited"}}  # fmt: skip
+    token = state.put(SessionRun(small_result, "peak_season (bundled) (edited)"))
+    head, about, run, foot = session_context(base, edited, {"current": token}, state)
+    assert head == "scenario: peak_season (bundled) (edited)" and about == "peak, edited"
+    assert run == "run: peak_season (bundled) (edited)"
+    assert foot.startswith("Showing run: peak_season (bundled) (edited)")
+    head, about, _, _ = session_context(
+        base, {**edited, "valid": False, "scenario": None}, None, state
+    )
+    assert head.endswith("(edits with problems)") and about == "peak"

@@ -157,7 +157,7 @@ def test_form_field_shows_its_validation_message(served) -> None:
     served.wait_for_element("#scn-invalid", timeout=10)
     field = "//input[@name='demand[0].volume_per_day']/ancestor::div[@class='field']"
     message = served.driver.find_element("xpath", field + "//div[@class='field-msg']").text
-    assert "greater than or equal to 0" in message
+    assert "must be at least 0; you entered -5" in message
     visit(served, "/run", "#run-scenario .error-text")
     assert "fix the fields" in served.find_element("#run-scenario").text
 
@@ -207,7 +207,9 @@ def test_two_sessions_do_not_share_their_runs(served) -> None:
     served.driver.switch_to.new_window("tab")
     visit(served, "/results", "#res-heat-sl .main-svg")
     served.wait_for_contains_text("#res-run", "served run")
-    options = served.driver.execute_script("return document.body.innerText")
-    assert "served scenario" not in options  # the other tab's run is labelled that way
+    # the other tab's run is labelled "... (served scenario)"; this tab still reads the served run
+    served.wait_for_text_to_equal("#session-context-run", "run: default (served run)")
+    for where in ("#res-run", "#provenance", "#session-context-run"):
+        assert "served scenario" not in served.find_element(where).text, where
     visit(served, "/run", "#run-kpi-service_level")
     served.wait_for_contains_text("#run-current", "served run")

@@ -43,6 +43,8 @@ def test_saved_run_folder_and_index(small_yaml, tmp_path):
     meta = json.loads((folder / "run.json").read_text())
     assert meta["seed"] == first["seed"] and meta["ccsim_version"] == first["ccsim_version"]
     assert meta["headline"]["service_level"] == first["kpis"]["overall"]["service_level"]["mean"]
+    for channel, values in first["kpis"]["by_channel"].items():  # SL and ASA kept per channel
+        assert meta["headline"][f"asa_s.{channel}"] == values["asa_s"]["mean"]
     listed = runner.invoke(app, ["runs", "--store", str(store), "--json"])
     assert [r["id"] for r in json.loads(listed.stdout)] == [r["id"] for r in rows]
     shown = runner.invoke(app, ["runs", "show", rows[1]["id"][-6:], "--store", str(store)])

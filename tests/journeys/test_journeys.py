@@ -107,7 +107,7 @@ def test_bot_time_and_cost():
 def _journey_center() -> dict:
     """Everything at once: bot with every outcome, repeats, redials, callbacks, lines."""
     data = single_queue(rate_per_s=0.08, agents=20, patience_s=120, days=1)
-    data["channels"] = {"voice": {"lines": 40}}
+    data["channels"] = {"voice": {"lines": 30}}
     q = data["demand"][0]
     q["bot"] = {
         "share": 0.5,

@@ -43,7 +43,7 @@ def test_json_has_weeks_classes_and_totals(tmp_path):
     path = _plan_file(tmp_path, weeks=6, agents=30.0, hiring=HIRING)
     res = runner.invoke(app, ["plan", str(path), "--json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert len(data["by_week"]) == 6 and len(data["weeks"]) == 6
     assert data["totals"]["coverable_short_group_weeks"] == 0
     assert data["totals"]["hires"] == sum(c["size"] for c in data["classes"])
@@ -91,7 +91,7 @@ def test_simulate_weeks_reports_plan_vs_simulation(tmp_path):
     res = runner.invoke(app, ["plan", str(path), "--simulate-weeks", "2", "--replications", "2",
                               "--json"])  # fmt: skip
     assert res.exit_code == 0, res.output
-    sim = pd.DataFrame(json.loads(res.output)["simulation"])
+    sim = pd.DataFrame(json.loads(res.stdout)["simulation"])
     assert set(sim["week"]) == {2}
     metrics = set(sim["metric"])
     assert any("service_level" in m for m in metrics) and any("cost" in m for m in metrics)

@@ -9,18 +9,26 @@ import plotly.graph_objects as go
 from dashboard.shared.plotting import PALETTE, error_y, style
 
 AXES = {
-    "service_level": ("Service level, all channels (% within threshold)", ".0%"),
     "voice_service_level": ("Service level, voice (% within threshold)", ".0%"),
+    "chat_service_level": ("Service level, chat (% within threshold)", ".0%"),
+    "email_service_level": ("Service level, email (% within the SLA hours)", ".0%"),
     "abandon_rate": ("Abandonment, all channels (% of queued)", ".0%"),
+    "fcr": ("First-contact resolution (% of issues)", ".0%"),
     "cost_total": ("Total cost over the simulated period ({currency})", ",.0f"),
     "cost_per_contact": ("Cost per contact ({currency})", ",.2f"),
+    "cost_per_resolved_issue": ("Cost per resolved issue ({currency})", ",.2f"),
+    "sla_penalty": ("SLA penalties over the simulated period ({currency})", ",.0f"),
 }
+X_AXES = ("voice_service_level", "chat_service_level", "email_service_level", "abandon_rate",
+          "fcr")  # fmt: skip
+Y_AXES = ("cost_total", "cost_per_contact", "cost_per_resolved_issue", "sla_penalty")
 
 
 def difference_figure(record: dict[str, Any]) -> go.Figure:
     """B relative to A for each headline KPI, with the paired 95% CI as error bars."""
     rows = [r for r in record["rows"] if r["rel"] is not None][::-1]
-    colors = [("#2563eb" if r["significant"] else "#9aa5b1") for r in rows]
+    palette = {"better": "#2f9e44", "worse": "#d64545"}
+    colors = [palette.get(r.get("direction", ""), "#9aa5b1") for r in rows]
     fig = go.Figure(
         go.Bar(
             x=[r["rel"] for r in rows],
@@ -40,7 +48,8 @@ def difference_figure(record: dict[str, Any]) -> go.Figure:
     fig = style(
         fig,
         f"{record['label_b']} relative to {record['label_a']}: change with paired 95% CI "
-        f"({record['replications']} paired replications; grey: not significant)",
+        f"({record['replications']} paired replications; green better, red worse, "
+        "grey within noise)",
         "Change of B relative to A (%)",
         "KPI",
         height=140 + 38 * len(rows),
@@ -88,7 +97,7 @@ def cost_sl_figure(record: dict[str, Any], x_metric: str, y_metric: str) -> go.F
         )
     x_title, x_fmt = AXES[x_metric]
     y_title, y_fmt = AXES[y_metric]
-    if x_metric.endswith("service_level") and record["series"]:
+    if x_metric == "voice_service_level" and record["series"]:
         target = record["series"][0]["target"]
         fig.add_vline(x=target, line={"dash": "dash", "color": "#52606d"},
                       annotation_text=f"voice target {target:.0%}",

@@ -15,10 +15,14 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard.pages.compare.experiments import compare_job, parse_factors, sweep_job
-from dashboard.pages.compare.figures import AXES, cost_sl_figure, difference_figure
-from dashboard.shared.cards import fmt_kind
-from dashboard.shared.format import duration_unit, fmt_duration
+from dashboard.pages.compare.experiments import compare_job, cost_notes, parse_factors, sweep_job
+from dashboard.pages.compare.figures import (
+    AXES,
+    X_AXES,
+    Y_AXES,
+    cost_sl_figure,
+    difference_figure,
+)
 from dashboard.shared.job_controls import JobControls, job_parts, register_job
 from dashboard.shared.plotting import placeholder
 from dashboard.shared.session import edited_scenario, run_options
@@ -112,41 +116,42 @@ def prepare_sweep(
     return sweep_job, ([(label, sc) for sc, _, label in picked], values, reps, seed_, days or None)
 
 
-def _fmt(row: dict[str, Any], key: str) -> str:
-    """A cell value; durations of a row's difference share one unit (s, min or h)."""
-    if row["kind"] == "duration" and key.startswith("diff") and row[key] is not None:
-        spread = max(abs(row[k]) for k in ("diff", "diff_low", "diff_high") if row[k] is not None)
-        return fmt_duration(row[key], duration_unit(spread))
-    return fmt_kind(row[key], row["kind"], "")
-
-
 def render_comparison(record: dict[str, Any] | None):
-    """(verdict, side-by-side table, difference chart) of a comparison record."""
+    """(verdict, side-by-side table, difference chart) of a comparison record; rows coloured
+    better / worse, neutral where the change is within noise."""
     if not record:
         return "", None, placeholder("Paired differences", "Pick A and B, then press Compare")
-    head = ["KPI", record["label_a"], record["label_b"], "B − A (paired 95% CI)", "B / A − 1"]
+    head = ["KPI", record["label_a"], record["label_b"], "B − A (± paired 95% CI)", "B / A − 1",
+            ""]  # fmt: skip
     rows = []
     for r in record["rows"]:
-        diff = "–" if r["diff"] is None else (
-            f"{_fmt(r, 'diff')} ({_fmt(r, 'diff_low')} to {_fmt(r, 'diff_high')})"
-            if r["diff_low"] is not None else _fmt(r, "diff"))  # fmt: skip
         rel = "–" if r["rel"] is None else f"{100 * r['rel']:+.1f}%"
-        cells = [r["label"], f"{_fmt(r, 'a')} ({_fmt(r, 'a_low')}–{_fmt(r, 'a_high')})",
-                 f"{_fmt(r, 'b')} ({_fmt(r, 'b_low')}–{_fmt(r, 'b_high')})", diff, rel]  # fmt: skip
-        rows.append(html.Tr([html.Td(c) for c in cells],
-                            className="row-good" if r["significant"] else None))  # fmt: skip
+        cells = [r["label"], r["a_text"], r["b_text"], r["diff_text"], rel, r["direction"]]
+        rows.append(html.Tr([html.Td(c) for c in cells], className=f"row-{r['direction']}"))
     table = html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                        className="table", id="cmp-table-body")  # fmt: skip
     verdict = html.P(record["verdict"], className="verdict", id="cmp-verdict-text")
     return verdict, table, difference_figure(record)
 
 
+def _axis_options(keys: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"label": AXES[k][0].split(" (")[0], "value": k} for k in keys]
+
+
 def render_sweep(record: dict[str, Any] | None, x_metric: str, y_metric: str):
+    """The cost-vs-service chart, and why cost falls where more headcount costs less."""
     if x_metric not in AXES or y_metric not in AXES:
         raise PreventUpdate
     if not record:
-        return placeholder("Cost against service level", "Tick scenarios, then press Run sweep")
-    return cost_sl_figure(record, x_metric, y_metric)
+        empty = placeholder("Cost against service level", "Tick scenarios, then press Run sweep")
+        return empty, None
+    notes = cost_notes(record)
+    explained = html.Div(
+        [html.P("Where more headcount costs less:", className="control-label"),
+         html.Ul([html.Li(n) for n in notes])],
+        className="panel-note", id="cmp-sweep-why",
+    ) if notes else None  # fmt: skip
+    return cost_sl_figure(record, x_metric, y_metric), explained
 
 
 def _progress(prefix: str) -> html.Div:
@@ -188,8 +193,9 @@ def layout(**_query: str) -> html.Div:
             html.Div(id="cmp-table"),
             dcc.Graph(id="cmp-graph"),
             html.P("Two runs already made are paired as they are (same seed and replications "
-                   "needed); otherwise both scenarios are simulated now. Green rows: the 95% CI "
-                   "of the difference excludes zero.", className="panel-note"),
+                   "needed); otherwise both scenarios are simulated now. Green rows: B is better, "
+                   "red: worse (the paired 95% CI excludes zero); uncoloured: within noise. "
+                   "Share changes in percentage points (pt).", className="panel-note"),
         ], className="panel"),
         html.Section([
             html.H3("Cost against service level across staffing levels"),
@@ -209,20 +215,14 @@ def layout(**_query: str) -> html.Div:
             _progress("cmp-sweep"),
             html.Div(id="cmp-sweep-error"),
             html.Div([label("x axis", "cmp-x"),
-                      dcc.Dropdown(id="cmp-x", value="service_level", clearable=False,
-                                   options=[{"label": "Service level, all channels",
-                                             "value": "service_level"},
-                                            {"label": "Service level, voice",
-                                             "value": "voice_service_level"},
-                                            {"label": "Abandonment", "value": "abandon_rate"}],
-                                   className="control"),
+                      dcc.Dropdown(id="cmp-x", value="voice_service_level", clearable=False,
+                                   options=_axis_options(X_AXES), className="control"),
                       label("y axis", "cmp-y"),
                       dcc.Dropdown(id="cmp-y", value="cost_total", clearable=False,
-                                   options=[{"label": "Total cost", "value": "cost_total"},
-                                            {"label": "Cost per contact",
-                                             "value": "cost_per_contact"}],
+                                   options=_axis_options(Y_AXES),
                                    className="control")], className="toolbar-inline"),
             dcc.Graph(id="cmp-sweep-graph"),
+            html.Div(id="cmp-sweep-notes"),
             html.P("Every shift line's headcount is multiplied by each factor (rounded to whole "
                    "agents); all points share their customers (same seed), so the curves are "
                    "smooth. Lower and further right is better: more service for less money.",
@@ -276,6 +276,7 @@ def register_callbacks(app: Dash) -> None:
         Output("cmp-graph", "figure"), Input("cmp-data", "data"),
     )(render_comparison)  # fmt: skip
     app.callback(
-        Output("cmp-sweep-graph", "figure"), Input("cmp-sweep-data", "data"),
+        Output("cmp-sweep-graph", "figure"), Output("cmp-sweep-notes", "children"),
+        Input("cmp-sweep-data", "data"),
         Input("cmp-x", "value"), Input("cmp-y", "value"),
     )(render_sweep)  # fmt: skip

@@ -17,16 +17,27 @@ from dashboard.shared.session import add_run, run_entry
 from dashboard.shared.state import AppState, app_state
 from dashboard.shared.stored_runs import list_runs, load_run
 from sim.api import ScenarioError
+from sim.kpis.registry import format_value
 
 dash.register_page(__name__, path="/runs", name="Past runs", title="Past runs · ccsim", order=7)
 
 OPEN = "runs-open"
 HEADLINE = (
-    ("service_level", "SL", "percent"),
-    ("asa_s", "ASA", "duration"),
     ("abandon_rate", "Abandonment", "percent"),
     ("cost_total", "Total cost", "money"),
 )
+PER_CHANNEL = (("service_level", "SL by channel"), ("asa_s", "ASA by channel"))  # never blended
+
+
+def per_channel(headline: dict[str, Any], metric: str) -> str:
+    """'voice 84.0% · chat 96.6%' from a stored headline's `metric.channel` entries (registry
+    formats, ASA in s or h by channel); a dash for runs stored before they were kept."""
+    parts = [
+        f"{channel} {format_value(metric, value, channel=channel)}"
+        for key, value in headline.items()
+        if key.startswith(f"{metric}.") and (channel := key.split(".", 1)[1])
+    ]
+    return " · ".join(parts) or "–"
 
 
 def runs_table(_n: Any = None, _page: Any = None, state: AppState | None = None) -> Any:
@@ -50,6 +61,7 @@ def runs_table(_n: Any = None, _page: Any = None, state: AppState | None = None)
         "Scenario",
         "Replications",
         "Seed",
+        *[h[1] for h in PER_CHANNEL],
         *[h[1] for h in HEADLINE],
         "Command",
         "",
@@ -62,6 +74,7 @@ def runs_table(_n: Any = None, _page: Any = None, state: AppState | None = None)
             r.get("scenario") or "",
             r.get("replications"),
             r.get("seed"),
+            *[per_channel(headline, m) for m, _ in PER_CHANNEL],
             *[fmt_kind(headline.get(m), kind, "") for m, _, kind in HEADLINE],
             html.Code(r.get("command") or ""),
             html.Button(

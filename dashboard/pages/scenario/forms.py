@@ -30,6 +30,7 @@ class Field:
     integer: bool = False
     items: int = 0  # a list field: this many comma-separated numbers, one per `[*]` item
     hint: str = ""
+    share: bool = False  # a fraction 0..1: messages speak in percentages
 
 
 def demand_fields(data: dict[str, Any]) -> list[list[Field]]:
@@ -44,7 +45,15 @@ def demand_fields(data: dict[str, Any]) -> list[list[Field]]:
             row.append(Field(f"demand[{i}].peaks[*].multiplier", "Peak multiplier", values,
                              items=len(peaks), hint=f"peaks: {dates}"))  # fmt: skip
         if ct.get("bot"):
-            row.append(Field(f"demand[{i}].bot.share", "Chatbot / IVR share", ct["bot"]["share"]))
+            row.append(
+                Field(
+                    f"demand[{i}].bot.share",
+                    "Chatbot / IVR share",
+                    ct["bot"]["share"],
+                    hint="a share between 0 and 1 (0.25 = 25%)",
+                    share=True,
+                )
+            )
         rows.append(row)
     return rows
 
@@ -171,12 +180,40 @@ def apply_edits(
             if path is None:
                 others.append(problem)
             else:
+                what = friendly(what, fields[path])
                 known = messages.get(path)
                 if known is None:
                     messages[path] = what
                 elif what not in known.split("; "):
                     messages[path] = f"{known}; {what}"
         return None, messages, others
+
+
+BOUND = re.compile(
+    r"Input should be (greater|less) than( or equal to)? (-?[\d.eE+-]+)(?: \(got (.+)\))?"
+)
+
+
+def friendly(message: str, field: Field) -> str:
+    """A bound message in the planner's words: the allowed range, shares as percentages."""
+    match = BOUND.fullmatch(message.strip())
+    if not match:
+        return message
+    side, inclusive, bound, got = match.groups()
+    word = ("at least" if side == "greater" else "at most") if inclusive else (
+        "more than" if side == "greater" else "less than"
+    )  # fmt: skip
+    if field.share:
+        text = f"a share from 0% to 100% (0 to 1): must be {word} {_percent(bound)}"
+        return text + (f"; you entered {got} ({_percent(got)})" if got else "")
+    return f"must be {word} {float(bound):g}" + (f"; you entered {got}" if got else "")
+
+
+def _percent(value: str) -> str:
+    try:
+        return f"{float(value) * 100:g}%"
+    except ValueError:
+        return value
 
 
 def scenario_summary(data: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from dashboard.pages.scenario.forms import (
     group_fields,
     scenario_summary,
 )
+from dashboard.pages.scenario.pricing import price_note
 from dashboard.shared.session import base_record, served_base
 from dashboard.shared.state import AppState, app_state
 from sim import api
@@ -32,21 +33,44 @@ from sim.api import ScenarioError
 dash.register_page(__name__, path="/scenario", name="Scenario", title="Scenario · ccsim", order=1)
 
 MAX_UPLOAD_BYTES = 1024 * 1024
-CLIENT_MAX_BYTES = int(2.5 * 1024 * 1024)  # the browser refuses bigger files outright
+YAML_SUFFIXES = ("yaml", "yml")
+# In the browser: pass a file over the limit on as its size only (no contents), so any size gets
+# a message; dcc.Upload's own max_size/accept would drop such files without a word.
+UPLOAD_GUARD_JS = f"""
+function(contents, filename) {{
+    if (!contents) {{ return window.dash_clientside.no_update; }}
+    const payload = contents.split(",")[1] || "";
+    const pad = payload.endsWith("==") ? 2 : (payload.endsWith("=") ? 1 : 0);
+    const size = Math.floor(payload.length * 3 / 4) - pad;
+    if (size > {MAX_UPLOAD_BYTES}) {{ return {{filename: filename, size_bytes: size}}; }}
+    return {{filename: filename, contents: contents}};
+}}
+"""
 FIELD, MSG = "scn-field", "scn-msg"
 
 
-def upload_text(contents: str, filename: str | None) -> tuple[str, str]:
-    """The uploaded file's text and a safe label; ScenarioError if it is too big or not text."""
+def upload_text(contents: str | None, filename: str | None,
+                size_bytes: int | None = None) -> tuple[str, str]:  # fmt: skip
+    """The uploaded file's text and a safe label; ScenarioError if unreadable, too big or not YAML.
+
+    `size_bytes` without `contents` is the browser saying the file was over the limit (it then
+    sends only the size, so a big file never travels to the server).
+    """
     name = re.sub(r"[^A-Za-z0-9_.\- ]", "_", (filename or "upload.yaml").split("/")[-1])[:80]
+    if not contents and size_bytes is not None:
+        raise ScenarioError(_too_big(name, size_bytes))
     _, _, payload = (contents or "").partition(",")
     try:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         raise ScenarioError(f"{name}: the upload could not be read; try again") from None
     if len(raw) > MAX_UPLOAD_BYTES:
+        raise ScenarioError(_too_big(name, len(raw)))
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in YAML_SUFFIXES:
+        kind = f"a .{suffix} file" if suffix else "a file without an extension"
         raise ScenarioError(
-            f"{name}: {len(raw) / 1024**2:.1f} MB is too big; scenario files are limited to 1 MB"
+            f"{name}: wrong file type ({kind}); upload a scenario YAML file (.yaml or .yml)"
         )
     try:
         return raw.decode("utf-8"), name
@@ -54,45 +78,73 @@ def upload_text(contents: str, filename: str | None) -> tuple[str, str]:
         raise ScenarioError(f"{name}: not a text file; upload a scenario YAML file") from None
 
 
+def _too_big(name: str, size_bytes: int) -> str:
+    return (
+        f"{name}: {size_bytes / 1024**2:.1f} MB is too big; scenario files are limited to "
+        f"{MAX_UPLOAD_BYTES / 1024**2:.0f} MB"
+    )
+
+
 def load_bundled(
-    n_clicks: int | None, name: str | None, state: AppState | None = None
-) -> tuple[Any, Any]:
+    n_clicks: int | None, name: str | None, base: dict[str, Any] | None = None,
+    state: AppState | None = None,
+) -> tuple[Any, Any]:  # fmt: skip
     """(new session-base, error box) after the Load button."""
     if not n_clicks:
         raise PreventUpdate
     state = state or app_state()
     if name not in state.bundled:
-        return dash.no_update, error_box(ScenarioError("pick one of the bundled scenarios"))
+        return dash.no_update, error_box(
+            ScenarioError("pick one of the bundled scenarios"), _using(base, state)
+        )
     try:
         scenario = api.load(state.bundled[name])[0]
     except ScenarioError as exc:
-        return dash.no_update, error_box(exc)
+        return dash.no_update, error_box(exc, _using(base, state))
     return base_record(scenario.model_dump(mode="json"), f"{scenario.name} (bundled)"), None
 
 
-def load_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
+def load_upload(
+    contents: str | None, filename: str | None, base: dict[str, Any] | None = None,
+    size_bytes: int | None = None, state: AppState | None = None,
+) -> tuple[Any, Any]:  # fmt: skip
     """(new session-base, error box) after an upload: the file is text, never a path."""
-    if not contents:
+    if not contents and size_bytes is None:
         raise PreventUpdate
     try:
-        text, name = upload_text(contents, filename)
+        text, name = upload_text(contents, filename, size_bytes)
         scenario = api.parse(text, name)
     except ScenarioError as exc:
-        return dash.no_update, error_box(exc)
+        return dash.no_update, error_box(exc, _using(base, state))
     label = f"{scenario.name} (uploaded {name})"
     return base_record(scenario.model_dump(mode="json"), label), None
 
 
-def error_box(exc: ScenarioError) -> html.Div:
-    """The message and each problem on its own line (no traceback, ever)."""
-    head = str(exc).splitlines()[0]
-    return html.Div(
-        [html.Strong(head), html.Ul([html.Li(p) for p in exc.problems])]
-        if exc.problems
-        else [html.Strong(head)],
-        className="error-box",
-        id="scn-error-message",
+def load_upload_file(file: dict[str, Any] | None, base: dict[str, Any] | None) -> tuple[Any, Any]:
+    """`load_upload` for what the browser's size guard passed on (`UPLOAD_GUARD_JS`)."""
+    if not file:
+        raise PreventUpdate
+    size = file.get("size_bytes")
+    return load_upload(
+        file.get("contents"), file.get("filename"), base, int(size) if size is not None else None
     )
+
+
+def _using(base: dict[str, Any] | None, state: AppState | None) -> str:
+    """The label of the scenario the session keeps after a failed load."""
+    return str((base or served_base(state or app_state()))["label"])
+
+
+def error_box(exc: ScenarioError, still_using: str | None = None) -> html.Div:
+    """The message and each problem on its own line (no traceback, ever), and what stays loaded."""
+    head = str(exc).splitlines()[0]
+    parts: list[Any] = [html.Strong(head)]
+    if exc.problems:
+        parts.append(html.Ul([html.Li(p) for p in exc.problems]))
+    if still_using:
+        parts.append(html.P(f"Still using: {still_using}", className="still-using",
+                            id="scn-still-using"))  # fmt: skip
+    return html.Div(parts, className="error-box", id="scn-error-message")
 
 
 def _input(field: Field) -> html.Div:
@@ -146,14 +198,17 @@ def site_panels(data: dict[str, Any]) -> list[html.Div]:
             groups.append(html.Div([
                 html.H4(f"{group['name']}"),
                 html.P(f"Skills: {skills}", className="panel-note"),
-                html.Div([html.Label(f"Wage per hour ({currency})", className="control-label"),
+                html.Div([html.Label(f"Wage per hour ({currency})"
+                                     + (", not billed: vendor price above" if site.get("pricing")
+                                        else ""), className="control-label"),
                           _input(wage)], className="inline-field"),
                 html.Table([html.Thead(html.Tr([html.Th("Shift (site local time)"),
                                                 html.Th("Headcount")])),
                             html.Tbody(rows)], className="table table-narrow"),
             ], className="group-box"))  # fmt: skip
         title = f"{site['name']} · {site['timezone']} · {site['location']}"
-        panels.append(html.Section([html.H3(title), html.Div(groups, className="group-row")],
+        price = price_note(site, currency)
+        panels.append(html.Section([html.H3(title), price, html.Div(groups, className="group-row")],
                                    className="panel"))  # fmt: skip
     return panels
 
@@ -254,8 +309,8 @@ def layout(**_query: str) -> html.Div:
             ], className="toolbar-inline"),
             dcc.Upload(id="scn-upload", children=html.Div(
                 ["Drop a scenario YAML file here, or ", html.A("choose one"), " (up to 1 MB)"]),
-                max_size=CLIENT_MAX_BYTES, accept=".yaml,.yml,text/yaml,text/plain",
-                className="upload"),
+                max_size=-1, className="upload"),
+            dcc.Store(id="scn-upload-file"),
             html.Div(id="scn-upload-error", role="alert"),
             html.P(["Loaded: ", html.Strong(id="scn-loaded")], className="loaded"),
             html.Div(id="scn-summary"),
@@ -274,15 +329,23 @@ def register_callbacks(app: Dash) -> None:
         Output("scn-upload-error", "children", allow_duplicate=True),
         Input("scn-load", "n_clicks"),
         State("scn-bundled", "value"),
+        State("session-base", "data"),
         prevent_initial_call=True,
     )(load_bundled)
-    app.callback(
-        Output("session-base", "data", allow_duplicate=True),
-        Output("scn-upload-error", "children", allow_duplicate=True),
+    app.clientside_callback(
+        UPLOAD_GUARD_JS,
+        Output("scn-upload-file", "data"),
         Input("scn-upload", "contents"),
         State("scn-upload", "filename"),
         prevent_initial_call=True,
-    )(load_upload)
+    )
+    app.callback(
+        Output("session-base", "data", allow_duplicate=True),
+        Output("scn-upload-error", "children", allow_duplicate=True),
+        Input("scn-upload-file", "data"),
+        State("session-base", "data"),
+        prevent_initial_call=True,
+    )(load_upload_file)
     app.callback(
         Output("scn-form", "children"),
         Output("scn-loaded", "children"),

@@ -34,6 +34,34 @@ class StaffingView:
     interval_hours: float
 
 
+def roster_cost(model, table: pd.DataFrame, g: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """Cost of the rostered agents per row, priced as the simulator prices the site: wage or
+    vendor price per logged hour times rostered hours; a price per productive hour, handled
+    minute or contact pays for the work done, which the roster does as the plan does (the plan's
+    cost of that work)."""
+    per_hour = np.array([hourly_price(model, int(k)) for k in range(len(model.group_names))])
+    by_hours = table["rostered_agents"].to_numpy() * hours * per_hour[g]
+    volume = np.array([_volume_priced(model, int(k)) for k in range(len(model.group_names))])
+    return np.where(volume[g], table["cost"].to_numpy(), by_hours)
+
+
+def _price(model, g: int):
+    return model.scenario.sites[int(model.group_site[g])].pricing
+
+
+def hourly_price(model, g: int) -> float:
+    """What one logged hour of group g costs: the vendor's price per logged hour, else the wage."""
+    price = _price(model, g)
+    if price is not None and price.model == "per_logged_hour":
+        return float(price.rate)
+    return float(model.group_wage_per_hour[g])
+
+
+def _volume_priced(model, g: int) -> bool:
+    price = _price(model, g)
+    return price is not None and price.model != "per_logged_hour"
+
+
 def staffing_view(scenario: Scenario, targets: Sequence[str] = ()) -> StaffingView:
     """Plan the scenario with the Erlang method and compare it with the scenario's shifts."""
     plan = api.staff(scenario, method="erlang", targets=list(targets))
@@ -49,7 +77,7 @@ def staffing_view(scenario: Scenario, targets: Sequence[str] = ()) -> StaffingVi
         [table["gap"] < -TOLERANCE, table["gap"] >= over], ["under", "over"], "ok"
     )
     hours = np.diff(edges)[i] / 3600.0
-    table["rostered_cost"] = table["rostered_agents"] * hours * model.group_wage_per_hour[g]
+    table["rostered_cost"] = roster_cost(model, table, g, hours)
     table["hours"] = hours
     summary = (
         table.assign(

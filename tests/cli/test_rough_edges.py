@@ -1,0 +1,123 @@
+"""Rough edges new users hit: each a message naming the option and its fix, exit 2, no traceback."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+runner = CliRunner()
+MMC = "scenarios/teaching_mmc.yaml"
+
+
+def _cli(*args: str, **kw):
+    return runner.invoke(app, list(args), env={"COLUMNS": "200"}, **kw)
+
+
+def _user_error(result, *words: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output, word
+
+
+def test_version():
+    """ccsim --version prints the package version and exits 0."""
+    result = _cli("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("ccsim ")
+
+
+def test_out_creates_missing_parents_and_never_overwrites(tmp_path):
+    """--out runs/baseline works where runs/ does not exist; a second run to it exits 2."""
+    out = tmp_path / "runs" / "baseline"
+    first = _cli("run", MMC, "--replications", "2", "--quiet", "--out", str(out))
+    assert first.exit_code == 0, first.output
+    files = sorted(p.name for p in out.iterdir())
+    second = _cli("run", MMC, "--replications", "2", "--quiet", "--out", str(out))
+    _user_error(second, "--out", "already exists")
+    assert sorted(p.name for p in out.iterdir()) == files
+
+
+def test_out_under_a_file_is_refused(tmp_path):
+    """--out below a file names the file, exit 2."""
+    (tmp_path / "f").write_text("x")
+    _user_error(_cli("run", MMC, "--quiet", "--out", str(tmp_path / "f" / "x")), "is a file")
+
+
+def test_timezone_without_out():
+    """--timezone without --out (or --save) is refused, naming both options."""
+    _user_error(_cli("run", MMC, "--timezone", "UTC", "--quiet"), "--timezone", "--out")
+
+
+def test_precision_kpi_help_has_no_emoji():
+    """The --precision-kpi help shows DIMENSION:SEGMENT:NAME literally (no emoji)."""
+    out = _cli("run", "--help").stdout
+    assert "DIMENSION:SEGMENT:NAME" in out and "🔑" not in out
+
+
+def test_staff_empty_threshold():
+    """--target sl=0.9@ is refused with an example of a threshold."""
+    _user_error(_cli("staff", MMC, "--target", "sl=0.9@", "--quiet"), "sl=0.9@20")
+
+
+def test_runs_bogus_kind_and_store_file(tmp_path):
+    """runs --kind bogus lists the kinds; runs --store FILE says it is a file; both exit 2."""
+    _user_error(_cli("runs", "--kind", "bogus", "--store", str(tmp_path)), "run, compare, sweep")
+    (tmp_path / "file").write_text("x")
+    _user_error(_cli("runs", "--store", str(tmp_path / "file")), "--store", "is a file")
+
+
+def test_verify_with_no_supported_case(tmp_path):
+    """verify on a file with no case it can check exits 2 instead of reporting a pass."""
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps({"cases": []}))
+    _user_error(_cli("verify", str(cases), "--quiet"), "no supported case")
+
+
+def test_calibrate_csv_without_format_gives_a_hint(tmp_path):
+    """A .csv log read with the default bank format hints at --format csv."""
+    log = tmp_path / "my_calls.csv"
+    log.write_text("a,b\n1,2\n")
+    _user_error(_cli("calibrate", str(log), "--quiet"), "--format csv")
+
+
+def test_store_creation_is_announced(tmp_path):
+    """A run saved into a store that does not exist yet says on stderr that it creates it."""
+    store = tmp_path / "new" / "store"
+    result = _cli("run", MMC, "--replications", "2", "--quiet", "--json", "--store", str(store))
+    assert result.exit_code == 0, result.output
+    assert f"run store {store} does not exist: creating" in result.stderr
+    assert store.is_dir()
+
+
+def test_staff_simulation_cost_wording():
+    """A plan that costs 10.3% more says so (was 'cost -10.3% saved'); a cheaper one, less."""
+    from sim.commands.staff import pooling_sentence
+
+    more = {"hours_saving": -0.11, "cost_saving": -0.103, "simulation_hours": 111,
+            "erlang_hours": 100}  # fmt: skip
+    text = pooling_sentence(more, 0.8)
+    assert "needs 11.0% more and costs 10.3% more" in text and "saved" not in text
+    less = more | {"hours_saving": 0.05, "cost_saving": 0.04}
+    assert "saves 5.0% and costs 4.0% less" in pooling_sentence(less, 0.8)
+
+
+def test_schedule_min_above_max_headcount():
+    """schedule with --min-headcount above --max-headcount names both options, exit 2."""
+    args = ["schedule", MMC, "--min-headcount", "school/agents=20"]
+    result = _cli(*args, "--max-headcount", "school/agents=10", "--quiet")
+    _user_error(result, "--min-headcount school/agents=20", "--max-headcount school/agents=10")
+
+
+def test_schedule_time_limit_zero():
+    """--time-limit 0 is refused by the option's range, exit 2."""
+    _user_error(_cli("schedule", MMC, "--time-limit", "0", "--quiet"), "--time-limit")
+
+
+def test_schedule_existing_plan_names_plan(tmp_path):
+    """--plan EXISTING names --plan (not --out) in its message."""
+    result = _cli("schedule", MMC, "--plan", str(tmp_path), "--quiet")
+    _user_error(result, f"--plan {tmp_path}", "already exists")
+    assert "--out" not in result.output
