@@ -3,7 +3,9 @@
 1. Staffing per weekday x slot from the agents seen working (`staffing.py`); calls arriving in a
    slot where that weekday has no staff are dropped as outside opening hours.
 2. Weekdays with similar opening hours form day classes; each call type gets one contact type per
-   class (its own intraday profile), with weekday volumes and a gamma day factor (`demand.py`).
+   class (its own intraday profile), with weekday volumes and a gamma day factor (`demand.py`);
+   when the types' daily volumes share a significant busy-day factor (> 2 SE, `busyness.py`) the
+   scenario gets `busyness: {cv}` and each type's `day_factor_cv` keeps only its own remainder.
 3. Handle time per call type: the family (lognormal, gamma, exponential) with the lowest AIC on the
    genuine services (>= `short_service_s`, a named agent; very short services are mostly agents
    hanging up, Brown et al. 2005), with mean and CV matched to every answered call's talk time so
@@ -23,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.calibrate.busyness import log_busyness
 from sim.calibrate.demand import DAY_S, TypeDemand, day_classes, type_demand
 from sim.calibrate.durations import (
     Fit,
@@ -269,6 +272,7 @@ def _scenario(
     languages = options["languages"]
     by_column = log.priority_is_order and bool((log.calls["priority"] > 0).any())
     class_name = {tuple(c): class_label(c) for c in classes}
+    busy = log_busyness(log.calls, log.dates())
     items = []
     for td in demand:
         fits = types[td.call_type]
@@ -283,7 +287,12 @@ def _scenario(
                 "volume_per_day": round(td.volume_per_day, 3),
                 "intraday_profile": td.intraday_profile,
                 "weekday_profile": td.weekday_profile,
-                "day_factor_cv": round(td.overdispersion.cv, 4),
+                "day_factor_cv": round(
+                    busy.types[td.call_type].residual_cv
+                    if busy.significant
+                    else td.overdispersion.cv,
+                    4,
+                ),  # fmt: skip
                 "handle_time": fits.handle_dist,
                 "patience": fits.patience_fit.scenario_dist(),
                 "priority": _scenario_priority(log.calls, td.call_type, by_column),
@@ -317,4 +326,6 @@ def _scenario(
             }
         ],
     }
+    if busy.significant:  # shared busy days; the per-type factor keeps only the remainder
+        data["busyness"] = busy.scenario_field()
     return scenario_from_dict(data, f"calibration of {log.source}")

@@ -39,6 +39,11 @@ class Busyness:
     def shared_cv(self) -> float:
         return float(np.sqrt(max(self.shared_cv2, 0.0)))
 
+    @property
+    def significant(self) -> bool:
+        """The shared factor exceeds zero by more than two standard errors (worth simulating)."""
+        return bool(self.shared_cv2 > 2 * self.shared_cv2_se)
+
     def scenario_field(self) -> dict[str, float]:
         """The scenario's `busyness` entry (one factor shared by all types)."""
         return {"cv": round(self.shared_cv, 4)}

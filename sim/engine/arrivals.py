@@ -3,7 +3,8 @@
 Per 15-minute rate bin the count is Poisson(rate x length) and the times are uniform inside the bin;
 the streams of all contact types are merged into one time-ordered array. With `day_factor_cv` > 0
 each local day's rates are first multiplied by a Gamma(mean 1, cv) day factor (a Poisson-gamma,
-i.e. negative-binomial, daily volume: variance m + cv^2 m^2), drawn from its own stream. Each
+i.e. negative-binomial, daily volume: variance m + cv^2 m^2), drawn from its own stream; a
+shared busy-day factor (`scenario.busyness`, see `sim.engine.busy_days`) multiplies on top. Each
 contact's base handle time and patience are drawn here too, from their own streams, so they do not
 depend on routing.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.engine.busy_days import shared_day_factors
 from sim.model import Model
 from sim.random_streams import stream
 
@@ -37,10 +39,13 @@ def generate_demand(model: Model, seed: int, replication: int) -> Demand:
     edges = model.rate_edges_s
     widths = np.diff(edges)
     times, types, handles, patiences = [], [], [], []
+    shared = shared_day_factors(model, seed, replication)
     for c, name in enumerate(model.type_names):
         rng = stream(seed, replication, "arrivals", name)
         cv = model.scenario.demand[c].day_factor_cv
         factor = day_factors(model, c, cv, stream(seed, replication, "day_factor", name))
+        if c in shared:
+            factor = factor * shared[c]
         counts = rng.poisson(model.rates_per_s[c] * widths * factor)
         total = int(counts.sum())
         t = np.repeat(edges[:-1], counts) + rng.random(total) * np.repeat(widths, counts)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from sim.errors import ScenarioError
 from sim.scenario.models import Scenario
+from sim.scenario.yaml_safety import load_yaml, non_finite_fields
 
 BUNDLED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 DEFAULT_SCENARIO = BUNDLED_DIR / "default.yaml"
@@ -37,7 +38,7 @@ def load_scenario(path: str | Path) -> Scenario:
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     """Validate scenario YAML text (never executes tags: `yaml.safe_load`)."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, source)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
@@ -56,6 +57,8 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a plain dict as a scenario, turning pydantic errors into a `ScenarioError`."""
+    if bad := non_finite_fields(data):
+        raise ScenarioError(f"{source}: invalid scenario", bad)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

@@ -24,6 +24,7 @@ from pydantic import (
 
 from sim.errors import ScenarioError
 from sim.scenario.base import Frozen, Probability
+from sim.scenario.busyness import Busyness, busyness_problems
 from sim.scenario.costs import Costs
 from sim.scenario.distributions import Distribution
 from sim.scenario.journeys import Bot, Callback, Redial, Repeat
@@ -332,6 +333,9 @@ class Scenario(Frozen):
     routing: Routing = Routing()
     reporting: Reporting = Reporting()
     costs: Costs = Costs()
+    busyness: Busyness = Field(
+        None, description="busy days shared by contact types: {cv} for all, or [{cv, types}]"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -348,6 +352,7 @@ class Scenario(Frozen):
                     f"language={c.language!r}, channel={c.channel!r}; add it to a group's skills"
                 )
         _check_references(self, problems)
+        problems += busyness_problems(self.busyness, [c.name for c in self.demand])
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -4,8 +4,9 @@ Each queue is treated as its own dedicated team, stationary within the interval 
 "SIPP" practice of Erlang calculators):
 
 * voice and chat without patience, redials or forecast uncertainty: Erlang C;
-* with patience: Erlang A; with redials or forecast uncertainty: Erlang X
-  (``sim.analytic.erlang_x``); the service level follows the scenario's SL definition;
+* with patience: Erlang A; with redials or forecast uncertainty (the ``cv`` target and the
+  scenario's shared busy days, ``uncertainty.py``): Erlang X (``sim.analytic.erlang_x``);
+  the service level follows the scenario's SL definition;
 * chat: n agents x m slots by equivalent servers (vectorised, conservative) or the exact CTMC;
 * email/social: the fluid backlog plan (``sim.analytic.backlog``) within the SLA window and
   the hours the scenario has agents for the type (or always, with ``backlog_hours=always``).
@@ -24,23 +25,24 @@ from sim.analytic.erlang_c_staffing import erlang_c_staffing
 from sim.analytic.erlang_x import erlang_x_min_agents, forecast_factor
 from sim.model import CHANNELS, Model
 from sim.staffing.targets import ChannelTarget, Targets
+from sim.staffing.uncertainty import type_forecast_cv
 from sim.staffing.workload import Workload
 
 
-def _queue_kwargs(model: Model, t: ChannelTarget, targets: Targets) -> dict[str, object]:
+def _queue_kwargs(model: Model, c: int, t: ChannelTarget, targets: Targets) -> dict[str, object]:
     return {
         "sl_target": t.sl,
         "abandon_target": t.abandon,
         "asa_target": t.asa_s,
-        "forecast_cv": targets.forecast_cv,
+        "forecast_cv": type_forecast_cv(model, c, targets),
         "probability": targets.probability,
         "sl_definition": model.scenario.reporting.sl_definition,
         "max_occupancy": targets.max_occupancy,
     }
 
 
-def _queue_method(t: ChannelTarget, theta: float, redial: float, targets: Targets) -> str:
-    if redial > 0 or targets.forecast_cv > 0:
+def _queue_method(theta: float, redial: float, forecast_cv: float) -> str:
+    if redial > 0 or forecast_cv > 0:
         return "erlang_x"
     if theta > 0:
         return "erlang_a"
@@ -61,7 +63,8 @@ def type_requirements(model: Model, wl: Workload, targets: Targets) -> pd.DataFr
         elif channel == "chat":
             req, method = _chat(model, wl, c, t, targets)
         else:
-            factor = float(forecast_factor(targets.forecast_cv, targets.probability))
+            cv = type_forecast_cv(model, c, targets)
+            factor = float(forecast_factor(cv, targets.probability))
             work = lam * dt * aht * factor
             plan = backlog_agents(work, wl.open_share[c], float(model.interval_s), t.threshold_s)
             req, method = plan.agents, "backlog"
@@ -85,11 +88,11 @@ def type_requirements(model: Model, wl: Workload, targets: Targets) -> pd.DataFr
 def _voice(model: Model, wl: Workload, c: int, t: ChannelTarget, targets: Targets):
     lam, aht = wl.rate_per_s[c], float(wl.aht_s[c])
     theta, redial = float(wl.abandon_rate[c]), float(wl.redial_probability[c])
-    method = _queue_method(t, theta, redial, targets)
+    method = _queue_method(theta, redial, type_forecast_cv(model, c, targets))
     if method == "erlang_c" and t.sl is not None and t.asa_s is None and t.abandon is None:
         req = erlang_c_staffing(lam, 1.0 / aht, t.threshold_s, t.sl, targets.max_occupancy)
         return req, method
-    kwargs = _queue_kwargs(model, t, targets)
+    kwargs = _queue_kwargs(model, c, t, targets)
     req = erlang_x_min_agents(lam, 1.0 / aht, theta, t.threshold_s,
                               redial_probability=redial, **kwargs)  # fmt: skip
     return req, method
@@ -100,7 +103,7 @@ def _chat(model: Model, wl: Workload, c: int, t: ChannelTarget, targets: Targets
     aht_by_c = aht * np.asarray(model.chat_factors, dtype=float)
     theta = float(wl.abandon_rate[c])
     if targets.chat_method == "ctmc" and t.sl is not None:
-        factor = float(forecast_factor(targets.forecast_cv, targets.probability))
+        factor = float(forecast_factor(type_forecast_cv(model, c, targets), targets.probability))
         req = np.zeros(len(lam), dtype=np.int64)
         for i, rate in enumerate(lam * factor):
             try:
@@ -108,7 +111,7 @@ def _chat(model: Model, wl: Workload, c: int, t: ChannelTarget, targets: Targets
             except ValueError:  # state space too large: fall back to equivalent servers
                 req[i] = chat_equivalent_min_agents(rate, aht_by_c, t.threshold_s, t.sl)
         return req, "chat_ctmc"
-    kwargs = _queue_kwargs(model, t, targets)
+    kwargs = _queue_kwargs(model, c, t, targets)
     kwargs.pop("sl_target")
     req = chat_equivalent_min_agents(lam, aht_by_c, t.threshold_s, t.sl, abandon_rate=theta,
                                      **kwargs)  # fmt: skip

@@ -117,22 +117,31 @@ PLANS: dict[str, Callable[[dict, dict], Plan]] = {
 }
 
 
-def simulate_case(case: dict, family: str, seed: int) -> dict[str, tuple[float, float]]:
-    """Mean and standard error over replications of every observable metric of a case."""
+def replicate_case(case: dict, family: str, seed: int, rep: int) -> dict[str, tuple[float, float]]:
+    """One replication of a case: each metric's value and the contacts it was measured on."""
     model, awt, metrics = PLANS[family](case["inputs"], case["expected"])
-    samples: dict[str, list[float]] = {m: [] for m in metrics}
-    for rep in range(REPLICATIONS):
-        log = simulate(model, seed, rep)
-        per_class: dict[int | None, dict] = {}
-        for metric, (key, cls) in metrics.items():
-            if cls not in per_class:
-                per_class[cls] = (
-                    retrial_estimate(log, model) if cls == RETRIAL
-                    else estimate(log, model, awt, cls)
-                )  # fmt: skip
-            samples[metric].append(float(per_class[cls][key]))
+    log = simulate(model, seed, rep)
+    per_class: dict[int | None, dict] = {}
     out = {}
-    for metric, values in samples.items():
-        v = np.asarray(values)
-        out[metric] = (float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v))))
+    for metric, (key, cls) in metrics.items():
+        if cls not in per_class:
+            per_class[cls] = (
+                retrial_estimate(log, model) if cls == RETRIAL else estimate(log, model, awt, cls)
+            )
+        out[metric] = (float(per_class[cls][key]), float(per_class[cls].get("arrivals", 0.0)))
     return out
+
+
+def summarize(reps: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[float, float, float]]:
+    """Mean, standard error and contacts seen (all replications) of each metric."""
+    out = {}
+    for metric in reps[0]:
+        v = np.array([r[metric][0] for r in reps])
+        trials = float(sum(r[metric][1] for r in reps))
+        out[metric] = (float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v))), trials)
+    return out
+
+
+def simulate_case(case: dict, family: str, seed: int) -> dict[str, tuple[float, float, float]]:
+    """Mean, standard error and contacts seen (all replications) of each observable metric."""
+    return summarize([replicate_case(case, family, seed, rep) for rep in range(REPLICATIONS)])
