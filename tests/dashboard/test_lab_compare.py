@@ -20,6 +20,7 @@ from dashboard.pages.compare.experiments import (
 from dashboard.pages.compare.figures import cost_sl_figure, difference_figure
 from dashboard.pages.lab import queue as lab
 from dashboard.pages.lab.figures import erlang_figure, pooling_figure, variability_figure
+from dashboard.pages.lab.table import formula_vs_simulation
 from dashboard.pages.staffing.figures import staffing_figure
 from dashboard.pages.staffing.plan import site_series, staffing_view
 from dashboard.shared.state import AppState
@@ -83,6 +84,9 @@ def test_lab_simulation_agrees_with_erlang_c() -> None:
     assert abs(mean - exact) <= 4 * half / 4.303 + 1e-9  # half-width / t(0.975, 2) = one SE
     assert set(sim["pooling"]) == {"separate", "pooled"}
     assert set(sim["variability"]) == set(lab.DISTRIBUTIONS)
+    for row in formula_vs_simulation(BASE, sim):  # the page's table: formula within 4 SE
+        se = (row["high"] - row["low"]) / 2 / 4.303
+        assert abs(row["mean"] - row["formula"]) <= 4 * se + 1e-9, row
     scenario = lab.lab_scenario(lab.LabParams(60, 5, 3, 1, 2), 3)
     assert scenario.demand[0].channel == "chat" and scenario.channels.chat.max_concurrency == 2
 
@@ -93,10 +97,12 @@ def test_lab_draw_shows_simulated_points_only_for_the_same_sliders(app: Dash) ->
     sim = {"params": BASE.key(), "replications": 2, "agents": {"10": {
         "service_level": [0.6, 0.5, 0.7], "asa_s": [40, 30, 50], "abandon_rate": [0, 0, 0]}},
         "pooling": {}, "variability": {}}  # fmt: skip
-    erlang, pool, var, status = lab_page.draw(120, 4, 10, 0, 1, sim)
-    assert len(erlang.data) == 4 and "2 replications" in status
-    moved, *_, status = lab_page.draw(120, 4, 14, 0, 1, sim)
-    assert len(moved.data) == 2 and "Press Simulate" in status
+    erlang, pool, var, status, table, banner = lab_page.draw(120, 4, 10, 0, 1, sim)
+    assert len(erlang.data) == 8 and "2 replications" in status  # 5 curves + 3 simulated rows
+    assert "lab-table-body" in str(table) and banner is None
+    moved, _, _, status, table, _ = lab_page.draw(120, 4, 14, 0, 1, sim)
+    assert len(moved.data) == 5 and "Press Simulate" in status
+    assert "Press Simulate" in str(table)
     assert moved.layout.shapes[0].x0 == 14 and erlang.layout.shapes[0].x0 == 10
     for fig in (erlang, pool, var):
         assert_labelled(fig)

@@ -13,13 +13,14 @@ from dashboard.pages.lab.queue import (
     THRESHOLD_S,
     LabParams,
     agent_range,
-    metrics,
+    model_curves,
     pooling,
+    unstable,
     variability,
 )
 from dashboard.shared.plotting import PALETTE, error_y, style
 
-FORMULA, SIMULATED = "#2563eb", "#d62728"
+ERLANG_C, ERLANG_A, SIMULATED = "#2563eb", "#2ca02c", "#d62728"
 
 
 def _finite(values: np.ndarray) -> list[float | None]:
@@ -47,75 +48,112 @@ def model_name(p: LabParams) -> str:
     return kind + (f", {p.concurrency} chats per agent" if p.concurrency > 1 else "")
 
 
+def unstable_message(p: LabParams) -> str:
+    """The 'unstable' sentence for the slider's agents, or '' when Erlang C has an answer."""
+    if not unstable(p):
+        return ""
+    servers = p.agents * p.concurrency
+    rest = (
+        " Erlang A still answers: customers who hang up keep the queue finite."
+        if p.patience_min > 0
+        else " Add agents, or give customers a patience (Erlang A)."
+    )
+    return (
+        f"Unstable: {servers} agent{'s' if servers != 1 else ''} ≤ offered load "
+        f"{p.load:.1f} Erlangs, so under Erlang C the queue grows without end; its curve is "
+        f"drawn only where agents exceed the load.{rest}"
+    )
+
+
+def _line(x: Any, y: Any, name: str, color: str, dash: str, group: str, legend: bool) -> go.Scatter:
+    return go.Scatter(
+        x=x,
+        y=_finite(y),
+        name=name,
+        mode="lines+markers",
+        line={"color": color, "dash": dash},
+        marker={"size": 5},
+        legendgroup=group,
+        showlegend=legend,
+    )
+
+
+def _curve_traces(p: LabParams, n: np.ndarray) -> list[tuple[int, go.Scatter]]:
+    """(row, trace) of the Erlang C and Erlang A curves: SL, ASA and (A only) P(abandon)."""
+    curves = model_curves(p, n)
+    c, a = curves["erlang_c"]["metrics"], curves["erlang_a"]
+    chats = f", {p.concurrency} chats per agent" if p.concurrency > 1 else ""
+    a_name = f"Erlang A (M/M/n+M), patience {a['patience_min']:g} min{chats}"
+    if a["reference"]:
+        a_name = f"Erlang A if patience were {a['patience_min']:g} min (what-if){chats}"
+    a_dash = "dash" if a["reference"] else "solid"
+    out = []
+    for row, key in ((1, "service_level"), (2, "asa_s")):
+        first = row == 1
+        out.append(
+            (row, _line(n, c[key], f"Erlang C (M/M/n){chats}", ERLANG_C, "solid", "c", first))
+        )
+        out.append((row, _line(n, a["metrics"][key], a_name, ERLANG_A, a_dash, "a", False)))
+    out.append((3, _line(n, a["metrics"]["abandon_rate"], a_name, ERLANG_A, a_dash, "a", True)))
+    return out
+
+
 def erlang_figure(p: LabParams, sim: dict[str, Any] | None = None) -> go.Figure:
-    """Service level and ASA against agents: the formula as a line, simulations as points."""
+    """SL, ASA and P(abandon) against agents: Erlang C and Erlang A as lines, simulations as
+    points; Erlang C only where stable, the unstable range shaded and named."""
     n = agent_range(p)
-    m = metrics(p, n)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
-    fig.add_trace(
-        go.Scatter(
-            x=n,
-            y=_finite(m["service_level"]),
-            name=f"Formula: {model_name(p)}",
-            mode="lines+markers",
-            line={"color": FORMULA},
-            marker={"size": 5},
-            legendgroup="formula",
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=n,
-            y=_finite(m["asa_s"]),
-            name="formula ASA",
-            mode="lines+markers",
-            line={"color": FORMULA},
-            marker={"size": 5},
-            showlegend=False,
-            legendgroup="formula",
-        ),
-        row=2,
-        col=1,
-    )
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.06)
+    for row, trace in _curve_traces(p, n):
+        fig.add_trace(trace, row=row, col=1)
     keys, sl, sl_err = _sim_points(sim, "agents", "service_level")
     _, asa, asa_err = _sim_points(sim, "agents", "asa_s")
+    _, ab, ab_err = _sim_points(sim, "agents", "abandon_rate")
     if keys:
         x = [int(k) for k in keys]
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=sl,
-                error_y=sl_err,
-                mode="markers",
-                name=f"Simulated (mean, 95% CI, {sim['replications']} reps)",
-                marker={"color": SIMULATED, "size": 10, "symbol": "diamond"},
-                legendgroup="sim",
-            ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=asa,
-                error_y=asa_err,
-                mode="markers",
-                showlegend=False,
-                marker={"color": SIMULATED, "size": 10, "symbol": "diamond"},
-                legendgroup="sim",
-            ),
-            row=2,
-            col=1,
-        )
-    for row in (1, 2):
+        name = f"Simulated, {model_name(p)} (mean, 95% CI, {sim['replications']} reps)"
+        for row, y, err in ((1, sl, sl_err), (2, asa, asa_err), (3, ab, ab_err)):
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    error_y=err,
+                    mode="markers",
+                    name=name,
+                    showlegend=row == 1,
+                    marker={"color": SIMULATED, "size": 10, "symbol": "diamond"},
+                    legendgroup="sim",
+                ),
+                row=row,
+                col=1,
+            )
+    for row in (1, 2, 3):
         fig.add_vline(x=p.agents, line={"dash": "dot", "color": "#52606d"}, row=row, col=1)
+    edge = p.load / p.concurrency
+    if n[0] <= edge:
+        for row in (1, 2, 3):
+            fig.add_vrect(
+                x0=n[0] - 0.5,
+                x1=edge,
+                fillcolor="rgba(214,39,40,0.08)",
+                line_width=0,
+                row=row,
+                col=1,
+            )
+        fig.add_annotation(
+            x=edge,
+            y=1.0,
+            xref="x",
+            yref="y domain",
+            xanchor="right",
+            showarrow=False,
+            text="Erlang C unstable<br>(agents ≤ load)",
+            font={"color": "#b91c1c", "size": 12},
+        )
     fig = style(
         fig,
-        f"Service level and ASA against agents: {p.rate_per_h:g} contacts/h, AHT "
+        f"Erlang C and Erlang A against agents: {p.rate_per_h:g} contacts/h, AHT "
         f"{p.aht_min:g} min, load {p.load:.1f} Erlangs",
-        height=560,
+        height=760,
     )
     fig.update_yaxes(
         title_text=f"Service level (% within {THRESHOLD_S:g} s)",
@@ -124,14 +162,21 @@ def erlang_figure(p: LabParams, sim: dict[str, Any] | None = None) -> go.Figure:
         row=1,
         col=1,
     )
+    m = model_curves(p, n)
+    c, a = m["erlang_c"]["metrics"], m["erlang_a"]["metrics"]
     fig.update_yaxes(
-        title_text="ASA of answered contacts (s)",
-        range=_asa_range(m["asa_s"], m["service_level"], asa),
+        title_text="ASA of answered (s)",
+        range=_asa_range(
+            np.concatenate([c["asa_s"], a["asa_s"]]),
+            np.concatenate([np.nan_to_num(c["service_level"]), a["service_level"]]),
+            asa,
+        ),
         row=2,
         col=1,
     )
+    fig.update_yaxes(title_text="P(abandon)", tickformat=".0%", rangemode="tozero", row=3, col=1)
     unit = "Agents" + (f" (each holds up to {p.concurrency} chats)" if p.concurrency > 1 else "")
-    fig.update_xaxes(title_text=unit, row=2, col=1)
+    fig.update_xaxes(title_text=unit, row=3, col=1)
     fig.update_layout(hovermode="x unified")
     return fig
 
@@ -220,4 +265,15 @@ def variability_figure(p: LabParams, sim: dict[str, Any] | None = None) -> go.Fi
         height=440,
     )
     fig.update_layout(barmode="group", showlegend=True)
+    if p.patience_min <= 0 and unstable(p):
+        fig.add_annotation(
+            text=f"Unstable: {p.agents * p.concurrency} agents ≤ load {p.load:.1f} Erlangs;<br>"
+            "the wait grows without end (no finite ASA)",
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            font={"size": 15, "color": "#b91c1c"},
+        )
     return fig

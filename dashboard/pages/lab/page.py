@@ -18,9 +18,11 @@ from dashboard.pages.lab.figures import (
     erlang_figure,
     model_name,
     pooling_figure,
+    unstable_message,
     variability_figure,
 )
 from dashboard.pages.lab.queue import THRESHOLD_S, LabParams, lab_job
+from dashboard.pages.lab.table import comparison_table, formula_vs_simulation
 from dashboard.shared.job_controls import JobControls, job_parts, register_job
 
 dash.register_page(
@@ -39,8 +41,9 @@ EXPLAIN = {
         "Offered load a = arrival rate × handle time: the agents busy on average. With fewer "
         "than a agents the queue grows without end (Erlang C has no answer there); just above "
         "a, service is poor; a few agents more and it climbs steeply, then flattens.",
-        "Give customers a patience and Erlang A applies: some hang up, which shortens the wait "
-        "of the rest, so service looks better than Erlang C at the price of abandonment.",
+        "Erlang A (green) sits beside Erlang C (blue): customers with a patience hang up, which "
+        "shortens the wait of the rest, so service looks better than Erlang C at the price of "
+        "abandonment (bottom panel). With patience 0 the green curve is a what-if at 2 minutes.",
         "Diamonds are the simulator: if the formula line passes through their 95% CIs, the "
         "simulator and the theory agree.",
     ],
@@ -71,8 +74,9 @@ def _matching(sim: dict[str, Any] | None, p: LabParams) -> dict[str, Any] | None
 
 def draw(
     rate: Any, aht: Any, agents: Any, patience: Any, conc: Any, sim: dict[str, Any] | None
-) -> tuple[Any, Any, Any, str]:
-    """The three figures (with simulated points if they match the sliders) and a status line."""
+) -> tuple[Any, Any, Any, str, Any, Any]:
+    """The three figures (with simulated points if they match the sliders), a status line, the
+    formula-vs-simulation table and the 'unstable' banner (hidden while Erlang C is stable)."""
     p = params(rate, aht, agents, patience, conc)
     match = _matching(sim, p)
     status = (
@@ -81,7 +85,16 @@ def draw(
         else "Press Simulate to check these settings with the simulator."
     )
     status += f" Model: {model_name(p)}; service level within {THRESHOLD_S:g} s."
-    return erlang_figure(p, match), pooling_figure(p, match), variability_figure(p, match), status
+    warning = unstable_message(p)
+    banner = html.Div(warning, className="error-box", role="alert") if warning else None
+    return (
+        erlang_figure(p, match),
+        pooling_figure(p, match),
+        variability_figure(p, match),
+        status,
+        comparison_table(formula_vs_simulation(p, match)),
+        banner,
+    )
 
 
 def prepare(_state: Any, *values: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
@@ -149,6 +162,7 @@ def layout(**_query: str) -> html.Div:
                     ),
                     html.Div(id="lab-sim-status", role="status"),
                     html.P(id="lab-status", className="panel-note"),
+                    html.Div(id="lab-unstable"),
                 ],
                 className="panel",
             ),
@@ -156,6 +170,8 @@ def layout(**_query: str) -> html.Div:
                 [
                     html.H3("Erlang curves against the simulator"),
                     _explained("lab-erlang", EXPLAIN["erlang"]),
+                    html.H3("Formula against simulation (95% CIs)"),
+                    html.Div(id="lab-table"),
                 ],
                 className="panel",
             ),
@@ -187,6 +203,8 @@ def register_callbacks(app: Dash) -> None:
         Output("lab-pooling", "figure"),
         Output("lab-variability", "figure"),
         Output("lab-status", "children"),
+        Output("lab-table", "children"),
+        Output("lab-unstable", "children"),
         *inputs,
         Input("lab-sim-data", "data"),
     )(draw)

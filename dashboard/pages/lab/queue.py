@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ THRESHOLD_S = 20.0
 SIM_DAYS = 1
 WARMUP_H = 1.0
 LOGNORMAL_CV = 1.5
+REFERENCE_PATIENCE_MIN = 2.0  # Erlang A's patience on the chart while the slider says 0
 Progress = Callable[[int, int], None]
 
 
@@ -67,6 +68,30 @@ def metrics(p: LabParams, agents: np.ndarray | int, rate_per_h: float | None = N
         "asa_s": np.asarray(m["asa_served"], dtype=float),
         "p_wait": np.asarray(m["p_wait"], dtype=float),
         "abandon_rate": np.asarray(m["p_abandon"], dtype=float),
+    }
+
+
+def unstable(p: LabParams, agents: int | None = None) -> bool:
+    """Erlang C has no steady state: the servers (agents x chats) do not exceed the load."""
+    n = p.agents if agents is None else agents
+    return n * p.concurrency <= p.load
+
+
+def model_curves(p: LabParams, n: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Erlang C (None where unstable) and Erlang A side by side for the agent counts `n`.
+
+    Erlang A uses the slider's patience, or REFERENCE_PATIENCE_MIN while it is 0 (then the
+    curve is a what-if, flagged by `reference`), so switching models never hides the other one.
+    """
+    patience = p.patience_min if p.patience_min > 0 else REFERENCE_PATIENCE_MIN
+    c = metrics(replace(p, patience_min=0.0), n)
+    stable = np.asarray(n, dtype=float) * p.concurrency > p.load
+    for key in ("service_level", "asa_s", "p_wait"):
+        c[key] = np.where(stable, c[key], np.nan)
+    a = metrics(replace(p, patience_min=patience), n)
+    return {
+        "erlang_c": {"metrics": c, "stable": stable},
+        "erlang_a": {"metrics": a, "patience_min": patience, "reference": p.patience_min <= 0},
     }
 
 
@@ -190,7 +215,7 @@ def simulate_lab(
     """Simulated KPIs with 95% CIs: around the slider's agents, pooled vs separate, by HT law."""
 
     def stable(n: int) -> bool:
-        return p.patience_min > 0 or n * p.concurrency > p.load
+        return p.patience_min > 0 or not unstable(p, n)
 
     counts = [n for n in (p.agents - 2, p.agents, p.agents + 2) if n >= 1 and stable(n)]
     jobs: list[tuple[str, Any, Scenario]] = [("agents", n, lab_scenario(p, n)) for n in counts]
