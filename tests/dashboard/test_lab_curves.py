@@ -93,3 +93,12 @@ def test_formula_vs_simulation_rows_flag_formula_outside_the_ci() -> None:
     no_patience = formula_vs_simulation(lab.LabParams(120, 4, 10, 0, 1), sim)
     assert {r["metric"] for r in no_patience} == {"service_level", "asa_s"}
     assert "Press Simulate" in str(comparison_table([]))
+
+
+def test_simulated_abandonment_is_plotted_only_with_a_patience() -> None:
+    """Simulated P(abandon) points join Erlang A's curve when customers have a patience."""
+    point = {"service_level": [0.8, 0.7, 0.9], "asa_s": [5, 4, 6], "abandon_rate": [0.05, 0.04,
+             0.06]}  # fmt: skip
+    for p, on_abandon_panel in ((PATIENT, True), (lab.LabParams(120, 4, 10, 0, 1), False)):
+        sim = {"params": p.key(), "replications": 2, "agents": {"10": point}}
+        assert ("y3" in traces(erlang_figure(p, sim), "Simulated")) == on_abandon_panel

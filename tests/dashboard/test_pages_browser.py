@@ -164,7 +164,8 @@ def test_form_field_shows_its_validation_message(served) -> None:
 
 
 def test_lab_sliders_update_the_charts(served) -> None:
-    """Moving the agents slider moves the marker and redraws the variability chart."""
+    """Moving the agents slider moves the marker and redraws the charts; Simulate fills the
+    formula-vs-simulation table; below the load the page says Erlang C is unstable."""
     visit(served, "/lab", "#lab-variability .main-svg")
     served.wait_for_contains_text("#lab-variability .gtitle", "with 10 agents")
     assert figure(served, "lab-erlang", "plot.layout.shapes[0].x0") == 10
@@ -177,6 +178,13 @@ def test_lab_sliders_update_the_charts(served) -> None:
     served.wait_for_contains_text("#lab-status", "Simulated points", timeout=60)
     names = figure(served, "lab-erlang", "plot.data.map(t => t.name)")
     assert any(n and n.startswith("Simulated") for n in names)
+    assert any(n and n.startswith("Erlang C") for n in names)
+    assert any(n and n.startswith("Erlang A") for n in names)
+    served.wait_for_contains_text("#lab-table-body", "Formula inside CI", timeout=10)
+    screenshot(served, "lab_simulated")
+    thumb.send_keys(*[Keys.ARROW_LEFT] * 5)  # 7 agents < 8 Erlangs: Erlang C is unstable
+    served.wait_for_contains_text("#lab-unstable", "Unstable: 7 agents", timeout=10)
+    screenshot(served, "lab_unstable")
     assert served.get_logs() == []
 
 

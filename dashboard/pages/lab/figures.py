@@ -111,7 +111,10 @@ def erlang_figure(p: LabParams, sim: dict[str, Any] | None = None) -> go.Figure:
     if keys:
         x = [int(k) for k in keys]
         name = f"Simulated, {model_name(p)} (mean, 95% CI, {sim['replications']} reps)"
-        for row, y, err in ((1, sl, sl_err), (2, asa, asa_err), (3, ab, ab_err)):
+        rows = [(1, sl, sl_err), (2, asa, asa_err)]
+        if p.patience_min > 0:  # without patience nobody abandons: nothing to compare
+            rows.append((3, ab, ab_err))
+        for row, y, err in rows:
             fig.add_trace(
                 go.Scatter(
                     x=x,

@@ -104,18 +104,24 @@ def agent_range(p: LabParams) -> np.ndarray:
 
 
 def pooling(p: LabParams) -> dict[str, np.ndarray]:
-    """SL and ASA vs total agents: two queues with half the traffic and agents each, or one."""
+    """SL and ASA vs total agents: two queues with half the traffic and agents each, or one
+    (NaN where a queue is unstable under Erlang C, so the chart draws only stable points)."""
     total = agent_range(p)
     total = total[total >= 2]
     pooled = metrics(p, total)
     first, second = total // 2, total - total // 2
     a, b = metrics(p, first, p.rate_per_h / 2), metrics(p, second, p.rate_per_h / 2)
+    if p.patience_min > 0:  # Erlang A is always stable
+        one = two = np.ones(len(total), dtype=bool)
+    else:  # Erlang C: no value where a queue's servers do not exceed its load
+        one = total * p.concurrency > p.load
+        two = np.minimum(first, second) * p.concurrency > p.load / 2
     return {
         "agents": total,
-        "pooled_sl": pooled["service_level"],
-        "pooled_asa": pooled["asa_s"],
-        "separate_sl": (a["service_level"] + b["service_level"]) / 2,
-        "separate_asa": (a["asa_s"] + b["asa_s"]) / 2,
+        "pooled_sl": np.where(one, pooled["service_level"], np.nan),
+        "pooled_asa": np.where(one, pooled["asa_s"], np.nan),
+        "separate_sl": np.where(two, (a["service_level"] + b["service_level"]) / 2, np.nan),
+        "separate_asa": np.where(two, (a["asa_s"] + b["asa_s"]) / 2, np.nan),
     }
 
 
