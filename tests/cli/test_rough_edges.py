@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -121,3 +123,49 @@ def test_schedule_existing_plan_names_plan(tmp_path):
     result = _cli("schedule", MMC, "--plan", str(tmp_path), "--quiet")
     _user_error(result, f"--plan {tmp_path}", "already exists")
     assert "--out" not in result.output
+
+
+def _volumes(path, minutes: int, days: int = 14, rows: list[str] | None = None):
+    """A volume CSV of 08:00-16:00 intervals of `minutes`, calls rising through the day."""
+    lines = ["interval_start,calls"]
+    for d in range(days):
+        for k in range(8 * 60 // minutes):
+            h, m = divmod(8 * 60 + k * minutes, 60)
+            lines.append(f"2026-01-{5 + d:02d}T{h:02d}:{m:02d}:00,{10 + k + d % 3}")
+    path.write_text("\n".join(lines + (rows or [])) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("minutes", [30, 60])
+def test_forecast_import_accepts_intervals_dividing_a_day(tmp_path, minutes):
+    """30- and 60-min volume files import; each interval's calls spread evenly on 15-min slots."""
+    from sim.calibrate.forecast import import_forecast
+
+    path = _volumes(tmp_path / "v.csv", minutes)
+    result = _cli("forecast", "import", str(path), "--replications", "2")
+    assert result.exit_code == 0, result.output
+    assert f"14 days of {minutes}-min volumes" in result.stdout
+    fc = import_forecast(path)
+    per = minutes // 15
+    profile = np.asarray(fc.demand["intraday_profile"])
+    first_day = [10 + k for k in range(8 * 60 // minutes)]
+    assert fc.interval_s == minutes * 60 and profile[: 8 * 4].sum() == 0
+    blocks = profile[8 * 4 : 16 * 4].reshape(-1, per)
+    assert np.allclose(blocks, blocks[:, :1]), "calls not spread evenly over the slots"
+    mean_calls = np.array(first_day) + 13 / 14  # d % 3 sums to 13 over the 14 days
+    shares = mean_calls / mean_calls.sum()
+    assert np.allclose(blocks.sum(axis=1), shares, atol=1e-5)
+    assert fc.counts.sum().sum() == pytest.approx(sum(first_day) * 14 + 13 * len(first_day))
+
+
+def test_forecast_import_names_accepted_intervals(tmp_path):
+    """A 7-min file (does not divide a day) exits 2 and lists the accepted lengths."""
+    path = _volumes(tmp_path / "v.csv", 7)
+    _user_error(_cli("forecast", "import", str(path)), "7 min", "divides a day", "15, 16", "60")
+
+
+def test_forecast_import_rejects_duplicate_intervals(tmp_path):
+    """A repeated interval_start exits 2 naming the first duplicate and its rows."""
+    path = _volumes(tmp_path / "v.csv", 15, days=2, rows=["2026-01-05T08:15:00,4"])
+    _user_error(_cli("forecast", "import", str(path)), "'2026-01-05T08:15:00'", "rows 3, 66",
+                "one row per interval")  # fmt: skip
