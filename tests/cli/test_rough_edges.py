@@ -169,3 +169,32 @@ def test_forecast_import_rejects_duplicate_intervals(tmp_path):
     path = _volumes(tmp_path / "v.csv", 15, days=2, rows=["2026-01-05T08:15:00,4"])
     _user_error(_cli("forecast", "import", str(path)), "'2026-01-05T08:15:00'", "rows 3, 66",
                 "one row per interval")  # fmt: skip
+
+
+def test_understaffed_is_judged_on_shown_agents():
+    """12.0 required and 11.97 covered (shown 12.0 and 12.0) is met; 11.9 covered is short."""
+    from sim.staffing.schedule import understaffed
+
+    flags = understaffed(np.array([12.0, 12.0, 12.04, 3.0]), np.array([11.97, 11.9, 12.0, 3.0]))
+    assert flags.tolist() == [False, True, False, False]
+
+
+def test_schedule_counts_only_shown_shortfalls(tmp_path):
+    """Capped schedule: the count of understaffed intervals is the rows whose covered agents,
+    rounded as shown, fall below the requirement; no row with equal shown values is counted."""
+    import pandas as pd
+
+    plan = tmp_path / "plan"
+    args = ["schedule", MMC, "--max-headcount", "school/agents=20", "--break", "4:20:7"]
+    result = _cli(*args, "--time-limit", "2", "--plan", str(plan), "--json", "--quiet")
+    assert result.exit_code == 0, result.output
+    cov = pd.read_csv(plan / "coverage.csv")
+    shown_short = cov["covered"].round(1) < cov["required"].round(1)
+    assert (cov["understaffed"] == shown_short).all()
+    assert json.loads(result.stdout)["understaffed_intervals"] == int(shown_short.sum()) > 0
+
+
+def test_schedule_break_after_shift_end():
+    """A --break whose last agent ends after the shortest shift exits 2 naming it and --lengths."""
+    result = _cli("schedule", MMC, "--break", "7:30:60", "--lengths", "8,9", "--quiet")
+    _user_error(result, "--break 7:30:60", "8.5 h", "8 h shifts", "--lengths")
