@@ -198,3 +198,42 @@ def test_schedule_break_after_shift_end():
     """A --break whose last agent ends after the shortest shift exits 2 naming it and --lengths."""
     result = _cli("schedule", MMC, "--break", "7:30:60", "--lengths", "8,9", "--quiet")
     _user_error(result, "--break 7:30:60", "8.5 h", "8 h shifts", "--lengths")
+
+
+@pytest.mark.slow
+def test_calibration_doc_day_variance_is_what_calibrate_prints(tmp_path):
+    """docs/calibration.md quotes the day-to-day variance/mean `ccsim calibrate` prints for the
+    bundled bank log (20 replications, seed 1), observed and simulated."""
+    import re
+    from pathlib import Path
+
+    log = "scenarios/data/anonymous_bank_february_1999.tsv"
+    args = ["calibrate", log, "--format", "anonymous-bank", "--out", str(tmp_path / "x.yaml")]
+    result = _cli(*args, "--report", str(tmp_path / "report"), "--quiet")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    found = re.search(r"variance/mean (\d+\.\d) observed vs (\d+\.\d) simulated", text)
+    assert found, text
+    doc = " ".join(Path("docs/calibration.md").read_text().split())
+    assert f"variance/mean {found[1]} observed vs {found[2]} simulated" in doc
+    assert f"({found[2]} vs {found[1]})" in doc
+
+
+@pytest.mark.slow
+def test_compare_offshore_nearshore_prints_the_trade_off():
+    """compare offshore nearshore ends with the verdict: cost, first-contact resolution and
+    cost per resolved issue, each with its direction and paired 95% CI, and the service level."""
+    import re
+
+    args = ["compare", "scenarios/offshore.yaml", "scenarios/nearshore.yaml"]
+    result = _cli(*args, "--replications", "3", "--quiet")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    ci = r"\d+\.\d+%? ± \d+\.\d+%?"
+    cost = rf"nearshore costs ({ci} (more|less) than offshore|the same as offshore within noise)"
+    fcr = rf"(resolves {ci} points (fewer|more) issues at first contact|first-contact resolution "
+    fcr += "unchanged)"
+    per_resolved = rf"cost per resolved issue ({ci} (higher|lower)|unchanged)"
+    service = r"(service level unchanged|service level (falls|rises))"
+    verdict = rf"{cost}; {fcr}.*; {per_resolved}; .*{service}.*\(3 paired replications, 95% CIs\)"
+    assert re.search(verdict, text), text[-600:]
