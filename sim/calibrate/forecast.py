@@ -1,10 +1,12 @@
 """Forecast import: interval volumes -> intraday and weekday profiles and a gamma day factor.
 
 Input: a CSV with `interval_start` (local clock time; a trailing `Z` is ignored, as in the 2003
-bank file where it does not mean UTC) and `calls`. Output: one scenario demand entry whose
-simulated daily volumes have the observed mean per weekday and the observed day-to-day variance
-(Poisson given a Gamma(1, cv) day factor), checked by simulating them with the engine; and a
-what-if on forecast error: Erlang C staffing for the mean day vs for a quantile of the day factor.
+bank file where it does not mean UTC) and `calls`, one row per interval of any whole number of
+minutes that divides a day (longer ones are spread over the 15-minute slots). Output: one
+scenario demand entry whose simulated daily volumes have the observed mean per weekday and the
+observed day-to-day variance (Poisson given a Gamma(1, cv) day factor), checked by simulating
+them with the engine; and a what-if on forecast error: Erlang C staffing for the mean day vs for
+a quantile of the day factor.
 """
 
 from __future__ import annotations

@@ -237,3 +237,21 @@ def test_compare_offshore_nearshore_prints_the_trade_off():
     service = r"(service level unchanged|service level (falls|rises))"
     verdict = rf"{cost}; {fcr}.*; {per_resolved}; .*{service}.*\(3 paired replications, 95% CIs\)"
     assert re.search(verdict, text), text[-600:]
+
+
+@pytest.mark.slow
+def test_calibration_doc_forecast_day_variance_is_what_forecast_import_prints():
+    """docs/calibration.md quotes the 2003 bank's day variance / Poisson as `ccsim forecast
+    import` prints it (default 10 replications, seed 1): observed, simulated and its CI."""
+    from pathlib import Path
+
+    path = "scenarios/data/bank_calls_5min_2003.csv"
+    result = _cli("forecast", "import", path, "--timezone", "America/New_York", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)["day_variance"]
+    low, high = d["simulated_ci95"]
+    doc = " ".join(Path("docs/calibration.md").read_text().split())
+    quoted = (f"{d['observed_variance_over_poisson']:.1f} observed, "
+              f"{d['simulated_variance_over_poisson']:.1f} simulated (95% CI of the mean "
+              f"{low:.1f}–{high:.1f}")  # fmt: skip
+    assert quoted in doc, quoted
