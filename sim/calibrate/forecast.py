@@ -1,10 +1,12 @@
 """Forecast import: interval volumes -> intraday and weekday profiles and a gamma day factor.
 
 Input: a CSV with `interval_start` (local clock time; a trailing `Z` is ignored, as in the 2003
-bank file where it does not mean UTC) and `calls`. Output: one scenario demand entry whose
-simulated daily volumes have the observed mean per weekday and the observed day-to-day variance
-(Poisson given a Gamma(1, cv) day factor), checked by simulating them with the engine; and a
-what-if on forecast error: Erlang C staffing for the mean day vs for a quantile of the day factor.
+bank file where it does not mean UTC) and `calls`, one row per interval of any whole number of
+minutes that divides a day (longer ones are spread over the 15-minute slots). Output: one
+scenario demand entry whose simulated daily volumes have the observed mean per weekday and the
+observed day-to-day variance (Poisson given a Gamma(1, cv) day factor), checked by simulating
+them with the engine; and a what-if on forecast error: Erlang C staffing for the mean day vs for
+a quantile of the day factor.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sim.model import compile_model
 from sim.scenario import scenario_from_dict
 
 SLOT_S = 900  # profiles on the engine's 15-minute grid
+ACCEPTED_MINUTES = ", ".join(str(m) for m in range(1, 1440) if 1440 % m == 0)
 
 
 @dataclass
@@ -70,22 +73,52 @@ def read_volumes(path: str | Path) -> tuple[pd.Series, int]:
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise ScenarioError(f"{path}: column {name!r} row {row + 2}: "
                                 f"{df[name].iloc[row]!r} is not valid")  # fmt: skip
+    duplicated = start.duplicated(keep=False).to_numpy()
+    if duplicated.any():
+        first = int(np.flatnonzero(duplicated)[0])
+        rows = np.flatnonzero((start == start.iloc[first]).to_numpy()) + 2
+        text_first = df["interval_start"].iloc[first]
+        raise ScenarioError(f"{path}: column 'interval_start': {text_first!r} "
+                            f"appears on rows {', '.join(map(str, rows))}; keep one row per "
+                            "interval (sum the calls of duplicates)")  # fmt: skip
     series = pd.Series(calls.to_numpy(dtype=float), index=pd.DatetimeIndex(start)).sort_index()
     steps = series.index.to_series().diff().dt.total_seconds().to_numpy()[1:]
-    steps = steps[(steps > 0) & (steps < DAY_S)]
+    steps = steps[steps > 0]
     interval = int(pd.Series(steps).mode().iloc[0]) if len(steps) else SLOT_S
-    if interval > SLOT_S or SLOT_S % interval:
-        raise ScenarioError(f"{path}: intervals of {interval} s; use 1, 5, 10 or 15 minutes")
+    if interval % 60 or DAY_S % interval or interval == DAY_S:
+        raise ScenarioError(f"{path}: intervals of {interval / 60:g} min; the interval length "
+                            f"must be a whole number of minutes that divides a day and is shorter "
+                            f"than it: {ACCEPTED_MINUTES}")  # fmt: skip
     return series, interval
+
+
+def _on_slots(series: pd.Series, interval_s: int) -> pd.Series:
+    """Calls per 15-minute slot start: an interval's calls shared by overlap with the slots
+    it spans (a 60-min interval puts a quarter in each), so any interval that divides a day
+    lands on the engine's grid."""
+    if SLOT_S % interval_s == 0:
+        return series.groupby(series.index.floor(f"{SLOT_S}s")).sum()
+    start = ((series.index - pd.Timestamp(0)) // pd.Timedelta(seconds=1)).to_numpy()
+    first = start // SLOT_S * SLOT_S
+    parts = []
+    for k in range(-(-interval_s // SLOT_S) + 1):
+        lo = first + k * SLOT_S
+        overlap = np.minimum(lo + SLOT_S, start + interval_s) - np.maximum(lo, start)
+        keep = overlap > 0
+        parts.append(pd.Series(series.to_numpy()[keep] * overlap[keep] / interval_s,
+                               index=pd.to_datetime(lo[keep], unit="s")))  # fmt: skip
+    spread = pd.concat(parts)
+    return spread.groupby(spread.index).sum()
 
 
 def import_forecast(path: str | Path, name: str = "forecast", timezone: str = "UTC",
                     handle_time: dict[str, Any] | None = None) -> Forecast:  # fmt: skip
     """Profiles, volume and day factor of one stream of calls (see module docstring)."""
     series, interval = read_volumes(path)
-    day = series.index.normalize()
-    slot = (series.index.hour * 3600 + series.index.minute * 60) // SLOT_S
-    counts = series.groupby([day, slot]).sum().unstack(fill_value=0.0)
+    slots = _on_slots(series, interval)
+    day = slots.index.normalize()
+    slot = (slots.index.hour * 3600 + slots.index.minute * 60) // SLOT_S
+    counts = slots.groupby([day, slot]).sum().unstack(fill_value=0.0)
     counts = counts.reindex(columns=range(DAY_S // SLOT_S), fill_value=0.0)
     weekday = counts.index.day_of_week
     open_slots = np.zeros((7, DAY_S // SLOT_S), dtype=bool)

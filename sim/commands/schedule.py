@@ -81,13 +81,29 @@ def build_rules(model, lengths, start_step, days_per_week, any_days_off, hours, 
         brk = tuple(brk)
     try:
         length_h = tuple(float(x) for x in lengths.split(","))
+        _check_breaks_fit(breaks or [], brk or (), min(length_h))
         return ShiftRules(lengths_h=length_h, start_step_min=start_step,
                           days_per_week=days_per_week, consecutive_days=not any_days_off,
                           hours=hours_by_site, min_headcount=heads["--min-headcount"],
                           max_headcount=heads["--max-headcount"], breaks=brk,
                           time_limit_s=time_limit)  # fmt: skip
+    except ScenarioError:
+        raise
     except ValueError as exc:
         raise ScenarioError(f"shift rules: {exc}") from None
+
+
+def _check_breaks_fit(items: list[str], brk: tuple, shortest_h: float) -> None:
+    """Every agent's break (start + stagger + duration) ends within the shortest shift, or
+    the MILP would silently drop or cut it and plan with agents who never take it."""
+    for item, act in zip(items, brk, strict=True):
+        end_h = act.after_start_h + (act.stagger_min + act.duration_min) / 60
+        if end_h > shortest_h:
+            raise ScenarioError(
+                f"--break {item}: the last agent's break ends {end_h:g} h after the shift "
+                f"starts, after the end of the {shortest_h:g} h shifts (--lengths); start it "
+                "earlier or shorten its stagger, e.g. --break 4:30"
+            )
 
 
 def shift_table(schedule) -> Table:
@@ -115,10 +131,8 @@ def coverage_table(schedule) -> Table:
 
 
 def gaps_table(schedule, limit: int = 20) -> Table | None:
-    from sim.staffing.schedule import GAP_TOL
-
     cov = schedule.coverage
-    under = cov[cov["gap"] < -GAP_TOL].sort_values("gap").head(limit)
+    under = cov[cov["understaffed"]].sort_values("gap").head(limit)
     if under.empty:
         return None
     table = Table(title=f"most understaffed intervals (up to {limit})", title_justify="left")

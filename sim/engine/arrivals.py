@@ -5,8 +5,8 @@ the streams of all contact types are merged into one time-ordered array. With `d
 each local day's rates are first multiplied by a Gamma(mean 1, cv) day factor (a Poisson-gamma,
 i.e. negative-binomial, daily volume: variance m + cv^2 m^2), drawn from its own stream; a
 shared busy-day factor (`scenario.busyness`, see `sim.engine.busy_days`) multiplies on top. Each
-contact's base handle time and patience are drawn here too, from their own streams, so they do not
-depend on routing.
+contact's base handle time, after-call work and patience are drawn here too, from their own
+streams, so they do not depend on routing.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class Demand:
     type_idx: np.ndarray
     base_handle_s: np.ndarray
     patience_s: np.ndarray  # inf where the contact never abandons
+    acw_s: np.ndarray  # after-call work, 0 where the type has none
 
     def __len__(self) -> int:
         return len(self.arrival_s)
@@ -38,7 +39,7 @@ def generate_demand(model: Model, seed: int, replication: int) -> Demand:
     """Draw one replication's arrivals, handle times and patience for every contact type."""
     edges = model.rate_edges_s
     widths = np.diff(edges)
-    times, types, handles, patiences = [], [], [], []
+    times, types, handles, patiences, acws = [], [], [], [], []
     shared = shared_day_factors(model, seed, replication)
     for c, name in enumerate(model.type_names):
         rng = stream(seed, replication, "arrivals", name)
@@ -61,6 +62,12 @@ def generate_demand(model: Model, seed: int, replication: int) -> Demand:
             if dist is None
             else dist.sample(stream(seed, replication, "patience", name), total)
         )
+        acw = model.acw_dists[c]
+        acws.append(
+            np.zeros(total)
+            if acw is None
+            else acw.sample(stream(seed, replication, "acw", name), total)
+        )
     t_all = np.concatenate(times)
     order = np.argsort(t_all, kind="stable")
     return Demand(
@@ -68,6 +75,7 @@ def generate_demand(model: Model, seed: int, replication: int) -> Demand:
         type_idx=np.concatenate(types)[order],
         base_handle_s=np.concatenate(handles)[order],
         patience_s=np.concatenate(patiences)[order],
+        acw_s=np.concatenate(acws)[order],
     )
 
 

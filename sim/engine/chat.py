@@ -105,19 +105,38 @@ class ChatMixin(EngineState):
             return  # re-timed since this event was scheduled
         now = self.env._now
         a = self.agent_of[cid]
-        g = self.agent_group[a]
         if self.chat_rescale:
             self._advance_chats(a, now)
         self.status[cid] = COMPLETED
         self.end[cid] = now
         del self.chat_work[cid], self.chat_version[cid]
         self.chats[a].discard(cid)
+        if self.acw[cid] > 0:  # after-call work: the slot stays taken, the concurrency unchanged
+            self._completed(cid)
+            self.n_wrapping += 1
+            self._after(self.acw[cid], self._chat_wrap_done, a)
+            return
+        self._release_slot(a, now, cid)
+
+    def _chat_wrap_done(self, ev: _Call) -> None:
+        """After-call work on a chat is over: its slot frees."""
+        a = ev._value
+        now = self.env._now
+        self.n_wrapping -= 1
+        if self.chat_rescale:
+            self._advance_chats(a, now)
+        self._release_slot(a, now, -1)
+
+    def _release_slot(self, a: int, now: float, cid: int) -> None:
+        """A chat slot of agent `a` frees (`cid` >= 0: its chat completed just now)."""
+        g = self.agent_group[a]
         level = self.load[a]
         if 0 < level < self.k:
             self.bucket[g][level].pop(a, None)
         self.load[a] = level - 1
         self.chat_updated[a] = now
-        self._completed(cid)
+        if cid >= 0:
+            self._completed(cid)
         if self.load[a] == 0:
             self._close_chat_busy(a, now)
             self._agent_free(a)

@@ -56,6 +56,8 @@ class Engine(ChatMixin, JourneyMixin):
         self.ctype = demand.type_idx.tolist()
         self.base_handle = demand.base_handle_s.tolist()
         self.patience = demand.patience_s.tolist()
+        self.acw = demand.acw_s.tolist()  # after-call work: the agent stays busy this long
+        self.n_wrapping = 0  # agents' slots held by after-call work (counted in `load`)
         self.status = [WAITING] * n
         self.answer = [_INF] * n
         self.end = [_INF] * n
@@ -145,7 +147,7 @@ class Engine(ChatMixin, JourneyMixin):
             if self.on_shift[a] or self.load[a]:
                 self._record_session(a, end_time)
         log = ContactLog.build(self, end_time)
-        log.check_conservation(self.n_waiting, self.load)
+        log.check_conservation(self.n_waiting, self.load, self.n_wrapping)
         check_capacity_breaches(self.capacity_breaches)
         check_sessions(log)
         return log
@@ -260,10 +262,21 @@ class Engine(ChatMixin, JourneyMixin):
         self.end[cid] = self.env._now
         if self.channel[self.ctype[cid]] == VOICE and not self.callback_of[cid]:
             self.voice_in_system -= 1
+        a = self.agent_of[cid]
         if self.status[cid] == IN_SERVICE:
             self.status[cid] = COMPLETED
             self._completed(cid)
-        a = self.agent_of[cid]
+            if self.acw[cid] > 0:
+                self.n_wrapping += 1
+                self._after(self.acw[cid], self._wrap_done, a)  # the agent stays busy
+                return
+        self.load[a] = 0
+        self._agent_free(a)
+
+    def _wrap_done(self, ev: _Call) -> None:
+        """An agent finished the after-call work of a contact and is free."""
+        a = ev._value
+        self.n_wrapping -= 1
         self.load[a] = 0
         self._agent_free(a)
 

@@ -29,7 +29,7 @@ def check_capacity(log: ContactLog, is_chat_type: np.ndarray, chat_capacity: int
     # a chat takes one of `chat_capacity` slots; any other contact takes them all
     weight = np.where(is_chat_type[log.type_idx[served]], 1, chat_capacity)
     agent = np.concatenate([log.agent[served], log.agent[served]])
-    time = np.concatenate([log.answer_s[served], log.end_s[served]])
+    time = np.concatenate([log.answer_s[served], log.end_s[served] + log.acw_s[served]])
     delta = np.concatenate([weight, -weight])
     order = np.lexsort((delta, time, agent))  # per agent, in time, releases before takes
     held = np.cumsum(delta[order])  # every take has its release (at +inf if still held)

@@ -204,6 +204,8 @@ class JourneyMixin(EngineState):
         self.base_handle.append(
             self.draws.get("handle_later", c, issue, attempt, demand.handle_time.sample)
         )
+        acw = self.model.acw_dists[c]
+        self.acw.append(self.draws.get("acw_later", c, issue, attempt, acw.sample) if acw else 0.0)
         pat = demand.patience
         self.patience.append(
             self.draws.get("patience_later", c, issue, attempt, pat.sample) if pat else _INF

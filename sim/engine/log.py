@@ -41,7 +41,8 @@ class ContactLog:
     Contacts: arrival (entering the bot, if any), queue entry, answer, end, agent, status, the
     issue it belongs to, its attempt number and origin (first, redial, repeat, bot_retry), whether
     the agent resolved it (1, 0; -1 not handled), whether the caller took a callback, and seconds
-    spent in the bot. Issues: status, number of contacts, type and time of the first contact.
+    spent in the bot, and after-call work (completed contacts). Issues: status, number of
+    contacts, type and time of the first contact.
     Agents (including new hires): group, hire time, worked shift windows, planned on-phone windows
     (shifts less off-phone activities), logged-in sessions (which run on past a window while the
     agent finishes a contact), and periods holding at least one chat.
@@ -60,6 +61,7 @@ class ContactLog:
     resolved: np.ndarray
     callback: np.ndarray
     in_bot_s: np.ndarray
+    acw_s: np.ndarray
     issue_status: np.ndarray
     issue_contacts: np.ndarray
     callbacks_offered: int
@@ -99,6 +101,7 @@ class ContactLog:
             resolved=arr(engine.resolved, dtype=np.int8),
             callback=arr(engine.callback_of, dtype=np.int8) > 0,
             in_bot_s=arr(engine.in_bot_s, dtype=float),
+            acw_s=np.where(arr(engine.status) == COMPLETED, arr(engine.acw, dtype=float), 0.0),
             issue_status=arr(engine.issue_status, dtype=np.int8),
             issue_contacts=arr(engine.issue_contacts, dtype=np.int32),
             callbacks_offered=int(engine.callbacks_offered),
@@ -130,8 +133,13 @@ class ContactLog:
         counts = np.bincount(self.issue_status, minlength=len(ISSUE_STATUS_NAMES))
         return {name: int(counts[i]) for i, name in enumerate(ISSUE_STATUS_NAMES)}
 
-    def check_conservation(self, waiting_by_type: list[int], load_by_agent: list[int]) -> None:
-        """Every contact and issue is in exactly one state, and the engine's counters agree."""
+    def check_conservation(
+        self, waiting_by_type: list[int], load_by_agent: list[int], wrapping: int = 0
+    ) -> None:
+        """Every contact and issue is in exactly one state, and the engine's counters agree.
+
+        `wrapping`: agents' slots still held by after-call work (counted in the agents' load).
+        """
         counts = self.status_counts()
         if sum(counts.values()) != len(self):
             raise ConservationError(f"status counts {counts} do not add up to {len(self)}")
@@ -139,9 +147,10 @@ class ContactLog:
             raise ConservationError(
                 f"{counts['waiting']} contacts marked waiting, queues hold {sum(waiting_by_type)}"
             )
-        if counts["in_service"] != sum(load_by_agent):
+        if counts["in_service"] != sum(load_by_agent) - wrapping:
             raise ConservationError(
-                f"{counts['in_service']} contacts in service, agents hold {sum(load_by_agent)}"
+                f"{counts['in_service']} contacts in service, agents hold "
+                f"{sum(load_by_agent) - wrapping} (and {wrapping} after-call work)"
             )
         if int(self.issue_contacts.sum()) != len(self):
             raise ConservationError("contacts per issue do not add up to the contacts")
@@ -170,6 +179,7 @@ class ContactLog:
                 "resolved": self.resolved,
                 "callback": self.callback,
                 "in_bot_s": self.in_bot_s,
+                "acw_s": self.acw_s,
             }
         )
         if model_type_names is not None:

@@ -27,6 +27,8 @@ class EngineState:
         ctype: list[int]
         base_handle: list[float]
         patience: list[float]
+        acw: list[float]
+        n_wrapping: int
         status: list[int]
         answer: list[float]
         end: list[float]

@@ -14,9 +14,10 @@ from sim.model import CHAT, Model
 
 
 def busy_periods(log: ContactLog, model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(start, end, agent) of busy time: non-chat services, and periods holding any chat."""
+    """(start, end, agent) of busy time: non-chat services with their after-call work, and
+    periods holding any chat (after-call work on chats holds its slot)."""
     served = np.isfinite(log.answer_s) & (model.type_channel[log.type_idx] != CHAT)
-    end = np.minimum(log.end_s[served], log.end_time_s)
+    end = np.minimum(log.end_s[served] + log.acw_s[served], log.end_time_s)
     return (
         np.concatenate([log.answer_s[served], log.chat_busy_start_s]),
         np.concatenate([end, log.chat_busy_end_s]),

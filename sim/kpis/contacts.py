@@ -83,6 +83,7 @@ def contact_frame(log: ContactLog, model: Model) -> pd.DataFrame:
             "short_abandon": abandoned & ~over,
             "wait_answered_s": np.where(answered_ok, wait, 0.0),
             "handle_s": handled,
+            "acw_s": np.where(completed, log.acw_s[keep], 0.0),
             "resolved_by_agent": log.resolved[keep] == 1,
             "bot_sessions": in_bot > 0,
             "bot_resolved": status == BOT_RESOLVED,

@@ -12,7 +12,7 @@ COUNTS = [
 ]  # fmt: skip
 SUMMED = [
     *COUNTS, "within", "missed", "short_abandon", "wait_answered_s", "handle_s",
-    "resolved_by_agent", "voice_minutes",
+    "acw_s", "resolved_by_agent", "voice_minutes",
 ]  # fmt: skip
 SITE_ONLY_DROPPED = [
     "offered", "queued", "abandoned", "blocked", "waiting_end", "missed", "short_abandon",
@@ -40,7 +40,9 @@ def ratios(s: pd.DataFrame, sl_column: str) -> pd.DataFrame:
             out["repeat_rate"] = s["repeats"] / s["offered"]
         out["sl_answered"] = s["within"] / s["answered"]
         out["asa_s"] = s["wait_answered_s"] / s["answered"]
-        out["aht_s"] = s["handle_s"] / s["completed"]
+        out["talk_s"] = s["handle_s"] / s["completed"]
+        out["acw_s"] = s["acw_s"] / s["completed"]
+        out["aht_s"] = (s["handle_s"] + s["acw_s"]) / s["completed"]
         out["agent_fcr"] = s["resolved_by_agent"] / s["completed"]
     out["service_level"] = out[sl_column] if sl_column in out else out["sl_answered"]
     return out.replace([np.inf, -np.inf], np.nan)

@@ -48,6 +48,7 @@ class Model:
     type_language: list[str]
     type_priority: np.ndarray
     handle_dists: list[Distribution]
+    acw_dists: list[Distribution | None]
     patience_dists: list[Distribution | None]
     rate_edges_s: np.ndarray
     rates_per_s: np.ndarray  # (types, bins)
@@ -149,6 +150,7 @@ def compile_model(scenario: Scenario) -> Model:
         type_language=[c.language for c in demand],
         type_priority=np.array([c.priority for c in demand], dtype=np.int64),
         handle_dists=[c.handle_time for c in demand],
+        acw_dists=[c.acw for c in demand],
         patience_dists=[c.patience for c in demand],
         rate_edges_s=edges,
         rates_per_s=rates,

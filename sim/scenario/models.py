@@ -137,6 +137,9 @@ class ContactType(Frozen):
         "Gamma factor with mean 1 and this CV (0 = plain Poisson)",
     )
     handle_time: Distribution
+    acw: Distribution | None = Field(
+        None, description="after-call work (wrap-up): the agent stays busy after the customer left"
+    )
     patience: Distribution | None = Field(
         None,
         description="time a waiting customer stays before abandoning (voice, chat); "

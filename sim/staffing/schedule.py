@@ -32,7 +32,13 @@ from sim.staffing.shifts import Columns, ShiftRules, group_columns
 Progress = Callable[[int, int], None]
 _PENALTY_FACTOR = 10.0
 _STATUS = {0: "optimal", 1: "time limit (best found)"}
-GAP_TOL = 1e-3  # agents: coverage short by less is solver tolerance, not understaffing
+AGENT_DECIMALS = 1  # agents are shown to 0.1; understaffing is judged on the shown values
+
+
+def understaffed(required: np.ndarray, covered: np.ndarray) -> np.ndarray:
+    """Intervals whose coverage, rounded as every table shows it, is below the requirement:
+    12.0 required and 12.0 covered is met even if solver tolerance or breaks leave 11.97."""
+    return np.round(covered, AGENT_DECIMALS) < np.round(required, AGENT_DECIMALS)
 
 
 @dataclass
@@ -41,7 +47,7 @@ class Schedule:
 
     model: Model
     shifts: pd.DataFrame  # site, group, start, end, days, headcount, paid_hours, cost
-    coverage: pd.DataFrame  # per group x interval: required, covered, gap
+    coverage: pd.DataFrame  # per group x interval: required, covered, gap, understaffed
     summary: pd.DataFrame  # per group: cost, naive_cost, headcount, under/over hours, status
     rules: ShiftRules
     breaks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -49,7 +55,7 @@ class Schedule:
 
     def to_json(self) -> dict[str, Any]:
         cov = self.coverage
-        under = cov[cov["gap"] < -GAP_TOL]
+        under = cov[cov["understaffed"]]
         return {
             "scenario": {"name": self.model.scenario.name, "hash": self.model.scenario_hash},
             "wall_time_s": round(self.wall_time_s, 3),
@@ -159,6 +165,7 @@ def schedule_shifts(
         naive = naive_group(cols, req[g]) if len(cols.hours) else y
         covered = y @ cols.coverage if len(cols.hours) else np.zeros_like(req[g])
         gap = covered - req[g]
+        short = understaffed(req[g], covered)
         tz = model.site_timezones[int(model.group_site[g])]
         for j in np.flatnonzero(y > 0):
             shift_rows.append({
@@ -171,16 +178,16 @@ def schedule_shifts(
         cov_rows.append(pd.DataFrame({
             "interval": np.arange(len(dt_h)), "interval_start_utc": starts,
             "local_start": starts.tz_convert(tz).tz_localize(None), "site": site, "group": group,
-            "required": req[g], "covered": covered, "gap": gap,
+            "required": req[g], "covered": covered, "gap": gap, "understaffed": short,
         }))  # fmt: skip
         summary.append({
             "site": site, "group": group, "headcount": int(y.sum()),
             "cost": float(cols.hours @ y * wage) if len(cols.hours) else 0.0,
             "naive_cost": float(cols.hours @ naive * wage) if len(cols.hours) else 0.0,
             "paid_hours": float(cols.hours @ y) if len(cols.hours) else 0.0,
-            "under_hours": float(np.where(gap < -GAP_TOL, -gap, 0.0) @ dt_h),
+            "under_hours": float(np.where(short, -gap, 0.0) @ dt_h),
             "over_hours": float(np.clip(gap, 0, None) @ dt_h),
-            "understaffed_intervals": int((gap < -GAP_TOL).sum()),
+            "understaffed_intervals": int(short.sum()),
             "candidate_shifts": len(cols.hours), "status": status,
         })  # fmt: skip
         if progress is not None:

@@ -26,7 +26,7 @@ class Workload:
 
     interval_edges_s: np.ndarray  # (intervals + 1,)
     rate_per_s: np.ndarray  # (types, intervals) offered to agents
-    aht_s: np.ndarray  # (types,) mean handle time at the serving groups
+    aht_s: np.ndarray  # (types,) mean handle time at the serving groups, plus mean ACW
     handle_factor: np.ndarray  # (types,) share-weighted proficiency factor inside aht_s
     abandon_rate: np.ndarray  # (types,) 1 / mean patience, 0 without patience
     redial_probability: np.ndarray  # (types,)
@@ -121,7 +121,8 @@ def build_workload(model: Model, backlog_always_open: bool = False) -> Workload:
     mean_share = share.mean(axis=2)
     weights = np.where(mean_share.sum(axis=0) > 0, mean_share, eligible.astype(float))
     prof_eff = (weights * prof).sum(axis=0) / np.maximum(weights.sum(axis=0), 1e-300)
-    aht = np.array([d.mean for d in model.handle_dists]) * prof_eff
+    acw = np.array([d.mean if d is not None else 0.0 for d in model.acw_dists])
+    aht = np.array([d.mean for d in model.handle_dists]) * prof_eff + acw  # agents stay busy
     theta = np.array([1.0 / p.mean if p is not None else 0.0 for p in model.patience_dists])
     redial = np.array([ct.redial.probability if ct.redial else 0.0 for ct in model.scenario.demand])
     staffed = (eligible[:, :, None] * presence[:, None, :]).sum(axis=0)

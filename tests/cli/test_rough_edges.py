@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -121,3 +123,135 @@ def test_schedule_existing_plan_names_plan(tmp_path):
     result = _cli("schedule", MMC, "--plan", str(tmp_path), "--quiet")
     _user_error(result, f"--plan {tmp_path}", "already exists")
     assert "--out" not in result.output
+
+
+def _volumes(path, minutes: int, days: int = 14, rows: list[str] | None = None):
+    """A volume CSV of 08:00-16:00 intervals of `minutes`, calls rising through the day."""
+    lines = ["interval_start,calls"]
+    for d in range(days):
+        for k in range(8 * 60 // minutes):
+            h, m = divmod(8 * 60 + k * minutes, 60)
+            lines.append(f"2026-01-{5 + d:02d}T{h:02d}:{m:02d}:00,{10 + k + d % 3}")
+    path.write_text("\n".join(lines + (rows or [])) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("minutes", [30, 60])
+def test_forecast_import_accepts_intervals_dividing_a_day(tmp_path, minutes):
+    """30- and 60-min volume files import; each interval's calls spread evenly on 15-min slots."""
+    from sim.calibrate.forecast import import_forecast
+
+    path = _volumes(tmp_path / "v.csv", minutes)
+    result = _cli("forecast", "import", str(path), "--replications", "2")
+    assert result.exit_code == 0, result.output
+    assert f"14 days of {minutes}-min volumes" in result.stdout
+    fc = import_forecast(path)
+    per = minutes // 15
+    profile = np.asarray(fc.demand["intraday_profile"])
+    first_day = [10 + k for k in range(8 * 60 // minutes)]
+    assert fc.interval_s == minutes * 60 and profile[: 8 * 4].sum() == 0
+    blocks = profile[8 * 4 : 16 * 4].reshape(-1, per)
+    assert np.allclose(blocks, blocks[:, :1]), "calls not spread evenly over the slots"
+    mean_calls = np.array(first_day) + 13 / 14  # d % 3 sums to 13 over the 14 days
+    shares = mean_calls / mean_calls.sum()
+    assert np.allclose(blocks.sum(axis=1), shares, atol=1e-5)
+    assert fc.counts.sum().sum() == pytest.approx(sum(first_day) * 14 + 13 * len(first_day))
+
+
+def test_forecast_import_names_accepted_intervals(tmp_path):
+    """A 7-min file (does not divide a day) exits 2 and lists the accepted lengths."""
+    path = _volumes(tmp_path / "v.csv", 7)
+    _user_error(_cli("forecast", "import", str(path)), "7 min", "divides a day", "15, 16", "60")
+
+
+def test_forecast_import_rejects_duplicate_intervals(tmp_path):
+    """A repeated interval_start exits 2 naming the first duplicate and its rows."""
+    path = _volumes(tmp_path / "v.csv", 15, days=2, rows=["2026-01-05T08:15:00,4"])
+    _user_error(_cli("forecast", "import", str(path)), "'2026-01-05T08:15:00'", "rows 3, 66",
+                "one row per interval")  # fmt: skip
+
+
+def test_understaffed_is_judged_on_shown_agents():
+    """12.0 required and 11.97 covered (shown 12.0 and 12.0) is met; 11.9 covered is short."""
+    from sim.staffing.schedule import understaffed
+
+    flags = understaffed(np.array([12.0, 12.0, 12.04, 3.0]), np.array([11.97, 11.9, 12.0, 3.0]))
+    assert flags.tolist() == [False, True, False, False]
+
+
+def test_schedule_counts_only_shown_shortfalls(tmp_path):
+    """Capped schedule: the count of understaffed intervals is the rows whose covered agents,
+    rounded as shown, fall below the requirement; no row with equal shown values is counted."""
+    import pandas as pd
+
+    plan = tmp_path / "plan"
+    args = ["schedule", MMC, "--max-headcount", "school/agents=20", "--break", "4:20:7"]
+    result = _cli(*args, "--time-limit", "2", "--plan", str(plan), "--json", "--quiet")
+    assert result.exit_code == 0, result.output
+    cov = pd.read_csv(plan / "coverage.csv")
+    shown_short = cov["covered"].round(1) < cov["required"].round(1)
+    assert (cov["understaffed"] == shown_short).all()
+    assert json.loads(result.stdout)["understaffed_intervals"] == int(shown_short.sum()) > 0
+
+
+def test_schedule_break_after_shift_end():
+    """A --break whose last agent ends after the shortest shift exits 2 naming it and --lengths."""
+    result = _cli("schedule", MMC, "--break", "7:30:60", "--lengths", "8,9", "--quiet")
+    _user_error(result, "--break 7:30:60", "8.5 h", "8 h shifts", "--lengths")
+
+
+@pytest.mark.slow
+def test_calibration_doc_day_variance_is_what_calibrate_prints(tmp_path):
+    """docs/calibration.md quotes the day-to-day variance/mean `ccsim calibrate` prints for the
+    bundled bank log (20 replications, seed 1), observed and simulated."""
+    import re
+    from pathlib import Path
+
+    log = "scenarios/data/anonymous_bank_february_1999.tsv"
+    args = ["calibrate", log, "--format", "anonymous-bank", "--out", str(tmp_path / "x.yaml")]
+    result = _cli(*args, "--report", str(tmp_path / "report"), "--quiet")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    found = re.search(r"variance/mean (\d+\.\d) observed vs (\d+\.\d) simulated", text)
+    assert found, text
+    doc = " ".join(Path("docs/calibration.md").read_text().split())
+    assert f"variance/mean {found[1]} observed vs {found[2]} simulated" in doc
+    assert f"({found[2]} vs {found[1]})" in doc
+
+
+@pytest.mark.slow
+def test_compare_offshore_nearshore_prints_the_trade_off():
+    """compare offshore nearshore ends with the verdict: cost, first-contact resolution and
+    cost per resolved issue, each with its direction and paired 95% CI, and the service level."""
+    import re
+
+    args = ["compare", "scenarios/offshore.yaml", "scenarios/nearshore.yaml"]
+    result = _cli(*args, "--replications", "3", "--quiet")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    ci = r"\d+\.\d+%? ± \d+\.\d+%?"
+    cost = rf"nearshore costs ({ci} (more|less) than offshore|the same as offshore within noise)"
+    fcr = rf"(resolves {ci} points (fewer|more) issues at first contact|first-contact resolution "
+    fcr += "unchanged)"
+    per_resolved = rf"cost per resolved issue ({ci} (higher|lower)|unchanged)"
+    service = r"(service level unchanged|service level (falls|rises))"
+    verdict = rf"{cost}; {fcr}.*; {per_resolved}; .*{service}.*\(3 paired replications, 95% CIs\)"
+    assert re.search(verdict, text), text[-600:]
+
+
+@pytest.mark.slow
+def test_calibration_doc_forecast_day_variance_is_what_forecast_import_prints():
+    """docs/calibration.md quotes the 2003 bank's day variance / Poisson as `ccsim forecast
+    import` prints it (default 10 replications, seed 1): observed, simulated and its CI."""
+    from pathlib import Path
+
+    path = "scenarios/data/bank_calls_5min_2003.csv"
+    result = _cli("forecast", "import", path, "--timezone", "America/New_York", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)["day_variance"]
+    low, high = d["simulated_ci95"]
+    doc = " ".join(Path("docs/calibration.md").read_text().split())
+    quoted = (f"{d['observed_variance_over_poisson']:.1f} observed, "
+              f"{d['simulated_variance_over_poisson']:.1f} simulated (95% CI of the mean "
+              f"{low:.1f}–{high:.1f}")  # fmt: skip
+    assert quoted in doc, quoted

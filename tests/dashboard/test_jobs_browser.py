@@ -195,7 +195,7 @@ def test_no_worker_outlives_the_server(dash_duo, tmp_path: Path, how: signal.Sig
         env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        wait_for(lambda: _answers(url), 60, "the server to start")
+        wait_for(lambda: _answers(url), 180, "the server to start")
         dash_duo.driver.get(url + "/run")
         dash_duo.wait_for_element(READY, timeout=30)
         dash_duo.find_element("#run-start").click()

@@ -46,3 +46,20 @@ def test_same_customers_same_fcr_and_bot_outcome_after_staffing_change():
     assert np.array_equal(a.status[ia][in_a], b.status[ib][in_b])  # ...with the same outcome
     bot_time = (a.in_bot_s[ia] > 0) & (b.in_bot_s[ib] > 0) & (a.status[ia] != IN_BOT)
     assert np.array_equal(a.in_bot_s[ia][bot_time], b.in_bot_s[ib][bot_time])
+
+
+def test_same_customers_same_acw_after_staffing_change():
+    """After-call work is drawn per contact (first and later attempts): +10% headcount keeps it."""
+    base = _journey_center()
+    for ctype in base["demand"]:
+        ctype["acw"] = {"dist": "exponential", "mean_s": 40.0}
+    more = copy.deepcopy(base)
+    for shift in more["sites"][0]["groups"][0]["shifts"]:
+        shift["headcount"] = int(round(shift["headcount"] * 1.1))
+    a, b = simulate(compiled(base), 11), simulate(compiled(more), 11)
+    ka, kb = _key(a), _key(b)
+    common = [(ka[k], kb[k]) for k in ka.keys() & kb.keys()]
+    ia, ib = (np.array(x) for x in zip(*common, strict=True))
+    done = (a.acw_s[ia] > 0) & (b.acw_s[ib] > 0)
+    assert done.sum() > 1000 and (a.attempt[ia][done] > 1).sum() > 100
+    assert np.array_equal(a.acw_s[ia][done], b.acw_s[ib][done])
