@@ -52,6 +52,7 @@ def register(app: typer.Typer) -> None:
         """
         saved = None
         try:
+            run_store = opts.store_of(save, store)  # a bad --store fails before the long run
             with progress_bar("comparing", quiet) as bar:
                 task = bar.add_task("compare", total=2 * replications)
                 result = api.compare(
@@ -59,7 +60,6 @@ def register(app: typer.Typer) -> None:
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                     overrides=sets or [], overrides_b=sets_b or [], workers=workers, dask=dask,
                 )  # fmt: skip
-            run_store = opts.store_of(save, store)
             if run_store is not None:
                 with run_store.new_run("compare", f"{result.label_a}-vs-{result.label_b}") as saved:
                     write_comparison(result, saved.path)
