@@ -13,7 +13,7 @@ import yaml
 from sim import api
 from sim.commands import options as opts
 from sim.commands.common import err_console, fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 from sim.experiments.compare import Comparison
 from sim.experiments.store import headline
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(min=0, help="random seed (shared by A and B)")] = (
             api.DEFAULT_SEED
         ),
-        as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        as_json: AsJson = False,
         quiet: Quiet = False,
         sets: opts.Sets = None,
         sets_b: Annotated[

@@ -1,4 +1,4 @@
-"""Options shared by the experiment commands (run, compare, sweep): workers, --set, store."""
+"""Options shared by several commands: --json, workers, --set, progress, the run store."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ Sets = Annotated[
         "sites.manila.groups.en_voice.shifts[*].headcount=+10%",
     ),
 ]
+AsJson = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 Quiet = Annotated[
     bool,
     typer.Option(

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands.common import err_console, fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 
 
@@ -129,7 +129,7 @@ def register(app: typer.Typer) -> None:
         plan_file: Annotated[
             Path | None, typer.Argument(metavar="PLAN", help="capacity plan YAML")
         ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        as_json: AsJson = False,
         quiet: Quiet = False,
         out: Annotated[
             Path | None, typer.Option(help="write CSV + Parquet tables and an HTML chart here")
