@@ -121,8 +121,10 @@ def _journeys(draw, channel: str, i: int, n_types: int) -> dict:
             "outcomes": dict(
                 zip(("resolved", "escalated", "abandoned", "retry_later"), shares, strict=True)
             ),
-            "escalation": {"handle_time_factor": draw(st.floats(1, 1.5)),
-                           "patience_factor": draw(st.floats(0.3, 1))},  # fmt: skip
+            "escalation": {
+                "handle_time_factor": draw(st.floats(1, 1.5)),
+                "patience_factor": draw(st.floats(0.3, 1)),
+            },  # fmt: skip
             "retry": {"delay": delay},
             "concurrency_limit": draw(st.one_of(st.none(), st.integers(1, 5))),
         }
