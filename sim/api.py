@@ -28,6 +28,7 @@ from sim.scenario import BUNDLED_DIR, DEFAULT_SCENARIO, Scenario, load_scenario
 from sim.scenario.edits import (
     add_shift,
     headcount_by_site,
+    horizon_dates,
     peak_table,
     remove_peak,
     remove_shift,
@@ -45,7 +46,7 @@ __all__ = [  # the public names, including what the dashboard uses from deeper p
     "roster_presence", "run", "run_model", "save_result", "schedule", "staff", "sweep",
 ]  # fmt: skip
 __all__ += [  # what-if edits on scenario dicts (sim.scenario.edits)
-    "add_shift", "headcount_by_site", "peak_table", "remove_peak", "remove_shift",
+    "add_shift", "headcount_by_site", "horizon_dates", "peak_table", "remove_peak", "remove_shift",
     "scale_headcount", "set_peak",
 ]  # fmt: skip
 

@@ -88,7 +88,8 @@ def _date(value: Any, field: str) -> dt.date:
         raise ScenarioError(f"{field}: {value!r} is not a date; write YYYY-MM-DD") from None
 
 
-def _horizon_dates(data: dict[str, Any]) -> tuple[dt.date, dt.date]:
+def horizon_dates(data: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """The first and last date of the horizon (in its time zone), both included."""
     horizon = data["horizon"]
     first = _date(horizon["start"], "horizon.start")
     last = first + dt.timedelta(days=math.ceil(float(horizon["days"])) - 1)
@@ -106,7 +107,7 @@ def set_peak(data: dict[str, Any], start: Any, end: Any, multiplier: Any) -> dic
         raise ScenarioError(f"peak end: {last_day} is before the start {first_day}")
     if not (_finite(multiplier) and multiplier > 0):
         raise ScenarioError("peak multiplier: enter a number above 0 (1.5 = 50% more contacts)")
-    lo, hi = _horizon_dates(data)
+    lo, hi = horizon_dates(data)
     slack = dt.timedelta(days=TIMEZONE_SLACK_DAYS)
     if last_day < lo - slack or first_day > hi + slack:
         raise ScenarioError(f"peak dates: {first_day} to {last_day} lie outside the horizon "

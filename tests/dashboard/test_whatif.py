@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import dash
 import pytest
 from dash.exceptions import PreventUpdate
@@ -9,7 +11,7 @@ from dash.exceptions import PreventUpdate
 from dashboard.pages.scenario import whatif
 from dashboard.pages.scenario import whatif_edits as ed
 from dashboard.pages.scenario.whatif_view import peak_view, side_options
-from dashboard.shared.session import base_record
+from dashboard.shared.session import base_record, served_base
 from dashboard.shared.state import AppState
 from sim import api
 from sim.api import ScenarioError
@@ -155,3 +157,32 @@ def test_baseline_vs_whatif_pairs_both_sides_and_shows_differences(state: AppSta
     assert "whatif-diff-table" in str(view) and label_b in texts(view)
     with pytest.raises(ScenarioError, match="replications"):
         whatif.prepare(state, ed.SESSION, ed.WORKING, 1, 1, 1, mmc, None, edited, None)
+
+
+def test_a_version_can_become_the_sessions_scenario(work: dict) -> None:
+    """'Use on all pages' loads the clicked version as the session's base scenario."""
+    edited, _ = ed.scale(1, work, "site/montreal", -10)
+    versions, _ = ed.save_version(1, "montreal -10%", edited, None)
+    base, box = ed.use_version([1], versions, {"type": "whatif-use", "index": 0})
+    assert base["scenario"] == edited["scenario"] and "montreal -10%" in base["label"]
+    assert "Now using" in texts(box)
+    with pytest.raises(PreventUpdate):
+        ed.use_version([0], versions, None)
+
+
+def test_scenario_summary_follows_valid_form_edits(state: AppState) -> None:
+    """The Scenario page's summary redraws from a valid edit of its base, never from another's."""
+    scn = sys.modules["dashboard.pages.scenario.page"]
+    data = api.scale_headcount(state.scenario.model_dump(mode="json"), 100)
+    agents = sum(api.headcount_by_site(data).values())
+    edited = {"id": "served", "label": "x", "valid": True, "scenario": data}
+    base = served_base(state)
+    assert f"{agents}" in texts(scn.live_summary(edited, base))
+    for stale in ({**edited, "id": "other"}, {**edited, "valid": False}, None):
+        with pytest.raises(PreventUpdate):
+            scn.live_summary(stale, base)
+
+
+def test_peak_view_states_the_horizon_dates(work: dict) -> None:
+    """The peak editor says which dates the horizon covers (so a peak can be placed in it)."""
+    assert "Horizon: 2026-09-14 to 2026-09-20" in texts(peak_view(work["scenario"]))

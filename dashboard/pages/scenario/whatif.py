@@ -23,6 +23,7 @@ from dashboard.pages.scenario import whatif_edits as ed
 from dashboard.pages.scenario.whatif_view import (
     DOWNLOAD,
     RM_SHIFT,
+    USE,
     group_options,
     peak_view,
     shift_table,
@@ -162,6 +163,7 @@ def layout() -> html.Section:
                 html.H3("Scale headcount"),
                 html.Div([_label("Apply to", "whatif-target"),
                           dcc.Dropdown(id="whatif-target", value="all", clearable=False,
+                                       options=[{"label": "All sites", "value": "all"}],
                                        className="control control-run"),
                           _label("Change (%)", "whatif-percent"),
                           _number("whatif-percent", 10, min=-100, max=1000),
@@ -283,6 +285,14 @@ def register_callbacks(app: Dash) -> None:
         Output("whatif-download", "data"), Input(dl, "n_clicks"), State(dl, "id"),
         State("whatif-versions", "data"), prevent_initial_call=True,
     )(lambda clicks, ids, v: ed.download_version(
+        clicks, v, clicked(ids, clicks, dash.ctx.triggered_id)))  # fmt: skip
+    use = {"type": USE, "index": ALL}
+    app.callback(
+        Output("session-base", "data", allow_duplicate=True),
+        Output("whatif-msg", "children", allow_duplicate=True),
+        Input(use, "n_clicks"), State(use, "id"), State("whatif-versions", "data"),
+        prevent_initial_call=True,
+    )(lambda clicks, ids, v: ed.use_version(
         clicks, v, clicked(ids, clicks, dash.ctx.triggered_id)))  # fmt: skip
     register_job(app, CONTROLS)
     app.callback(Output("whatif-result", "children"), Input("whatif-cmp-data", "data"))(

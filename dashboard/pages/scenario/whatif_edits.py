@@ -18,7 +18,7 @@ import yaml
 from dash import html
 from dash.exceptions import PreventUpdate
 
-from dashboard.shared.session import SERVED, edited_scenario, served_base
+from dashboard.shared.session import SERVED, base_record, edited_scenario, served_base
 from dashboard.shared.state import AppState, app_state
 from sim import api
 from sim.api import ScenarioError
@@ -205,6 +205,21 @@ def download_version(clicks: list[Any], versions: dict[str, Any] | None, trigger
         raise PreventUpdate
     version = items[index]
     return scenario_yaml(version["scenario"], f"{version['scenario']['name']}_{version['name']}")
+
+
+def use_version(clicks: list[Any], versions: dict[str, Any] | None, triggered: Any):
+    """(session-base, message): the clicked version becomes the session's loaded scenario, so
+    the Run, Results and Compare pages work on it."""
+    if not isinstance(triggered, dict) or not any(clicks or []):
+        raise PreventUpdate
+    items = (versions or {}).get("versions", [])
+    index = int(triggered["index"])
+    if not 0 <= index < len(items):
+        raise PreventUpdate
+    v = items[index]
+    label = f"{v['scenario']['name']} (what-if version {v['name']})"
+    text = f"Now using {label} on every page; the working copy starts again from it."
+    return base_record(v["scenario"], label), message(text, "ok")
 
 
 def pick(

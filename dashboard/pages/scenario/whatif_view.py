@@ -14,7 +14,7 @@ from dashboard.pages.scenario.forms import scenario_summary, shift_label
 from dashboard.pages.scenario.whatif_edits import SESSION, WORKING
 from sim import api
 
-RM_SHIFT, DOWNLOAD = "whatif-rm-shift", "whatif-dl"
+RM_SHIFT, DOWNLOAD, USE = "whatif-rm-shift", "whatif-dl", "whatif-use"
 
 
 def target_options(data: dict[str, Any]) -> list[dict[str, str]]:
@@ -53,10 +53,8 @@ def summary_view(work: dict[str, Any], baseline: dict[str, Any] | None) -> html.
     rows = []
     for site, n in after.items():
         old = before.get(site)
-        change = "–" if old is None else f"{n - old:+d}" + (f" ({(n - old) / old:+.1%})"
-                                                           if old else "")  # fmt: skip
         rows.append(html.Tr([html.Td(site), html.Td("–" if old is None else f"{old:,}"),
-                             html.Td(f"{n:,}"), html.Td(change)]))  # fmt: skip
+                             html.Td(f"{n:,}"), html.Td(_change(old, n))]))  # fmt: skip
     table = html.Table(
         [html.Thead(html.Tr([html.Th(h) for h in ("Site", "Baseline agents", "What-if agents",
                                                   "Change")])),  # fmt: skip
@@ -74,8 +72,17 @@ def summary_view(work: dict[str, Any], baseline: dict[str, Any] | None) -> html.
     ])  # fmt: skip
 
 
-def shift_table(data: dict[str, Any]) -> html.Table:
-    """Every shift line with its headcount and a Remove button."""
+def _change(old: int | None, new: int) -> str:
+    """'+10 (+11.6%)', '0', or '–' for a site the baseline does not have."""
+    if old is None:
+        return "–"
+    if new == old:
+        return "0"
+    return f"{new - old:+d}" + (f" ({(new - old) / old:+.1%})" if old else "")
+
+
+def shift_table(data: dict[str, Any]) -> html.Div:
+    """Every shift line with its headcount and a Remove button (scrolls past ~10 lines)."""
     rows = []
     for site in data["sites"]:
         for group in site["groups"]:
@@ -87,26 +94,31 @@ def shift_table(data: dict[str, Any]) -> html.Table:
                                      html.Td(shift_label(line)), html.Td(line["headcount"]),
                                      html.Td(button)]))  # fmt: skip
     head = ("Site", "Group", "Shift (site local time)", "Headcount", "")
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                      className="table", id="whatif-shifts")  # fmt: skip
+    table = html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                       className="table", id="whatif-shifts")  # fmt: skip
+    return html.Div(table, style={"maxHeight": "460px", "overflowY": "auto"})
 
 
 def peak_view(data: dict[str, Any]) -> Any:
     """The peaks, one row per date range, each contact type's multiplier beside the dates."""
-    table = api.peak_table(data)
-    if not table:
-        return html.P("No peaks: every day is an ordinary day.", className="muted",
-                      id="whatif-peaks")  # fmt: skip
+    peaks = api.peak_table(data)
+    first, last = api.horizon_dates(data)
+    note = html.P(f"Horizon: {first} to {last}. Dates are the customers' local dates, both "
+                  "included.", className="panel-note")  # fmt: skip
+    if not peaks:
+        return html.Div([note, html.P("No peaks: every day is an ordinary day.",
+                                      className="muted", id="whatif-peaks")])  # fmt: skip
     names = [ct["name"] for ct in data["demand"]]
     head = ["Dates (customers' local)", *names]
     rows = [
         html.Tr([html.Td(f"{r['start']} to {r['end']}" if r["start"] != r["end"] else r["start"]),
                  *[html.Td("–" if r["multipliers"][n] is None else f"×{r['multipliers'][n]:g}")
                    for n in names]])
-        for r in table
+        for r in peaks
     ]  # fmt: skip
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                      className="table", id="whatif-peaks")  # fmt: skip
+    table = html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                       className="table", id="whatif-peaks")  # fmt: skip
+    return html.Div([note, table])
 
 
 def versions_view(versions: dict[str, Any] | None) -> Any:
@@ -119,10 +131,15 @@ def versions_view(versions: dict[str, Any] | None) -> Any:
     for i, v in enumerate(items):
         agents = sum(api.headcount_by_site(v["scenario"]).values())
         edits = "; ".join(v.get("edits") or []) or "no edits"
-        button = html.Button("Download YAML", className="button", n_clicks=0,
-                             id={"type": DOWNLOAD, "index": i})  # fmt: skip
+        buttons = [
+            html.Button("Download YAML", className="button", n_clicks=0,
+                        id={"type": DOWNLOAD, "index": i}),
+            html.Button("Use on all pages", className="button", n_clicks=0,
+                        id={"type": USE, "index": i},
+                        title="load this version as the session's scenario (Run, Compare, ...)"),
+        ]  # fmt: skip
         rows.append(html.Tr([html.Td(html.Strong(v["name"])), html.Td(f"{agents:,}"),
-                             html.Td(edits), html.Td(button)]))  # fmt: skip
+                             html.Td(edits), html.Td(buttons)]))  # fmt: skip
     head = ("Version", "Agents on shift lines", "Edits", "")
     return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                       className="table", id="whatif-versions-table")  # fmt: skip
@@ -133,6 +150,6 @@ def side_options(versions: dict[str, Any] | None) -> tuple[list[dict], list[dict
     every saved version on both sides."""
     saved = [{"label": f"Version: {v['name']}", "value": f"v:{i}"}
              for i, v in enumerate((versions or {}).get("versions", []))]  # fmt: skip
-    baseline = [{"label": "Session scenario (as on this page)", "value": SESSION}, *saved]
+    baseline = [{"label": "Session scenario", "value": SESSION}, *saved]
     whatif = [{"label": "Working copy (what-if edits)", "value": WORKING}, *saved]
     return baseline, whatif
