@@ -64,7 +64,6 @@ def test_scale_one_site_save_a_version_and_weigh_it_against_the_baseline(
     after = api.headcount_by_site(api.scale_headcount(data, 10, site="manila"))
     visit(served, "/scenario", "#whatif-shifts")
     screenshot(served, "whatif-start")
-    t0 = time.time()
     served.select_dcc_dropdown("#whatif-target", value="Site manila")
     served.find_element("#whatif-scale").click()
     served.wait_for_contains_text("#whatif-msg", "headcount +10% on site manila", timeout=10)
@@ -87,8 +86,6 @@ def test_scale_one_site_save_a_version_and_weigh_it_against_the_baseline(
     served.clear_input("#whatif-reps")
     served.find_element("#whatif-reps").send_keys("2")
     section_shot(served, "whatif-section-edited")
-    print("edit+save", time.time() - t0)
-    t0 = time.time()
     served.find_element("#whatif-start").click()
     progress = set()
     deadline = time.time() + 180  # a fresh worker process may start slowly on a loaded machine
@@ -96,7 +93,6 @@ def test_scale_one_site_save_a_version_and_weigh_it_against_the_baseline(
         progress.add(served.driver.execute_script(PROGRESS_JS))
         time.sleep(0.05)
     served.wait_for_element("#whatif-diff-table", timeout=5)
-    print("compare", time.time() - t0, sorted(progress))
     assert any("replications done" in p for p in progress), progress
     head = served.find_element("#whatif-diff-table thead").text
     assert "baseline: default" in head and "version: manila +10%" in head
@@ -106,4 +102,32 @@ def test_scale_one_site_save_a_version_and_weigh_it_against_the_baseline(
     assert served.find_element("#whatif-verdict").text
     screenshot(served, "whatif-compared")
     section_shot(served, "whatif-section-compared")
+    assert served.get_logs() == []
+
+
+def test_one_peak_for_every_type_and_shift_lines_added_and_removed(served) -> None:
+    """Set peak puts the dates beside every type's multiplier; a new shift line appears in the
+    table and the summary, and its Remove button takes it away again."""
+    visit(served, "/scenario", "#whatif-shifts")
+    served.find_element("#whatif-peak-start").send_keys("2026-09-16")
+    served.find_element("#whatif-peak-end").send_keys("2026-09-17")
+    served.clear_input("#whatif-peak-mult")
+    served.find_element("#whatif-peak-mult").send_keys("1.8")
+    served.find_element("#whatif-peak-set").click()
+    served.wait_for_element("#whatif-peaks tbody tr", timeout=10)
+    cells = row_cells(served, "#whatif-peaks", "2026-09-16 to 2026-09-17")
+    assert cells[1:] == ["×1.8"] * 8  # the default scenario's eight contact types
+    rows = len(served.find_elements("#whatif-shifts tbody tr"))
+    served.select_dcc_dropdown("#whatif-shift-group", value="montreal/fr_team")
+    served.find_element("#whatif-shift-add").click()
+    served.wait_for_contains_text("#whatif-msg", "added to montreal/fr_team", timeout=10)
+    assert len(served.find_elements("#whatif-shifts tbody tr")) == rows + 1
+    served.wait_for_contains_text("#whatif-headcount", "+5")
+    section_shot(served, "whatif-section-peak-shift")
+    remove = served.find_elements("#whatif-shifts tbody tr")[-1].find_element(
+        "css selector", "button"
+    )
+    remove.click()
+    served.wait_for_contains_text("#whatif-msg", "shift line 6 of montreal/fr_team removed")
+    assert len(served.find_elements("#whatif-shifts tbody tr")) == rows
     assert served.get_logs() == []

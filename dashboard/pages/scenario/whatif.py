@@ -138,9 +138,9 @@ def _label(text: str, for_: str) -> html.Label:
     return html.Label(text, htmlFor=for_, className="control-label")
 
 
-def _text(id_: str, value: str = "", placeholder: str = "") -> dcc.Input:
+def _text(id_: str, value: str = "", placeholder: str = "", wide: bool = False) -> dcc.Input:
     return dcc.Input(id=id_, type="text", value=value, placeholder=placeholder,
-                     className="field-input")  # fmt: skip
+                     className="field-input field-wide" if wide else "field-input")  # fmt: skip
 
 
 def _number(id_: str, value: float, **bounds: Any) -> dcc.Input:
@@ -171,9 +171,9 @@ def layout() -> html.Section:
                          className="toolbar-inline"),
                 html.H3("One peak for every contact type"),
                 html.Div([_label("From", "whatif-peak-start"),
-                          _text("whatif-peak-start", placeholder="YYYY-MM-DD"),
+                          _text("whatif-peak-start", placeholder="YYYY-MM-DD", wide=True),
                           _label("to", "whatif-peak-end"),
-                          _text("whatif-peak-end", placeholder="YYYY-MM-DD"),
+                          _text("whatif-peak-end", placeholder="YYYY-MM-DD", wide=True),
                           _label("Multiplier", "whatif-peak-mult"),
                           _number("whatif-peak-mult", 1.5, min=0),
                           html.Button("Set peak", id="whatif-peak-set", className="button"),
@@ -199,7 +199,7 @@ def layout() -> html.Section:
         ], className="columns"),
         html.H3("Versions"),
         html.Div([_label("Name", "whatif-version-name"),
-                  _text("whatif-version-name", placeholder="e.g. manila +10%"),
+                  _text("whatif-version-name", placeholder="e.g. manila +10%", wide=True),
                   html.Button("Save version", id="whatif-save", className="button")],
                  className="toolbar-inline"),
         html.Div(id="whatif-versions-view"),
