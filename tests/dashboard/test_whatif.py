@@ -133,6 +133,8 @@ def test_versions_are_named_kept_and_downloaded_as_yaml(work: dict) -> None:
     assert {"label": "Version: manila +10%", "value": "v:1"} in baseline and side[0]["value"] == (
         ed.WORKING
     )
+    _table, _a, a_value, _b, b_value = whatif.redraw_versions(versions, "v:5", "v:1")
+    assert (a_value, b_value) == (ed.SESSION, "v:1")  # a choice that is gone falls back
     download = ed.download_version([0, 1], versions, {"type": "whatif-dl", "index": 1})
     assert download["filename"] == "default_manila__10_.yaml"
     assert api.parse(download["content"], "v") == api.from_dict(edited["scenario"], "e")
