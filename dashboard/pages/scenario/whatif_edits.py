@@ -1,9 +1,10 @@
 """The What-if section's edits: a working copy of the session's scenario, changed by `sim.api`'s
 what-if functions, and named versions of it kept in this browser session.
 
-The working copy (`whatif-work` store) is `{"label", "scenario", "edits"}`: the scenario dict, the
-label of what it started from, and one line per edit made. Every edit is validated like a YAML
-file before it is kept; a refused edit leaves the copy as it was and says why. Versions
+The working copy (`whatif-work` store) is `{"base_id", "label", "scenario", "edits"}`: the id and
+label of what it started from, the scenario dict, and one line per edit made. Every edit is
+validated like a YAML file before it is kept; a refused edit leaves the copy as it was and says
+why. Versions
 (`whatif-versions` store) are named snapshots of the copy, each downloadable as YAML.
 """
 
