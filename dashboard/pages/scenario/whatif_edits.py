@@ -4,8 +4,7 @@ what-if functions, and named versions of it kept in this browser session.
 The working copy (`whatif-work` store) is `{"base_id", "label", "scenario", "edits"}`: the id and
 label of what it started from, the scenario dict, and one line per edit made. Every edit is
 validated like a YAML file before it is kept; a refused edit leaves the copy as it was and says
-why. Versions
-(`whatif-versions` store) are named snapshots of the copy, each downloadable as YAML.
+why. Versions (`whatif-versions` store) are named snapshots of the copy, each downloadable as YAML.
 """
 
 from __future__ import annotations
