@@ -25,6 +25,16 @@ from sim.experiments.sweep import SweepResult
 from sim.model import CHANNELS, Model, compile_model
 from sim.results import RunResult
 from sim.scenario import BUNDLED_DIR, DEFAULT_SCENARIO, Scenario, load_scenario
+from sim.scenario.edits import (
+    add_shift,
+    headcount_by_site,
+    horizon_dates,
+    peak_table,
+    remove_peak,
+    remove_shift,
+    scale_headcount,
+    set_peak,
+)
 from sim.staffing import StaffingResult
 
 __all__ = [  # the public names, including what the dashboard uses from deeper packages
@@ -34,6 +44,10 @@ __all__ = [  # the public names, including what the dashboard uses from deeper p
     "calibrate_log", "ccsim_version", "compare", "compare_runs", "default_store", "erlang_a",
     "erlang_c", "from_dict", "journey_flows", "list_results", "load", "open_result", "parse",
     "roster_presence", "run", "run_model", "save_result", "schedule", "staff", "sweep",
+]  # fmt: skip
+__all__ += [  # what-if edits on scenario dicts (sim.scenario.edits)
+    "add_shift", "headcount_by_site", "horizon_dates", "peak_table", "remove_peak", "remove_shift",
+    "scale_headcount", "set_peak",
 ]  # fmt: skip
 
 DEFAULT_SEED = 20261125
