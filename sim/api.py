@@ -344,6 +344,27 @@ def plan_week_scenario(result, week: int) -> Scenario:
     return week_scenario(result, week)
 
 
+def plan_simulation_rows(records: Sequence[dict], currency: str = "") -> list[dict]:
+    """Plan vs simulation records (`PlanResult.to_json()["simulation"]`) as display text."""
+    from sim.planning.sim_table import simulation_rows
+
+    return simulation_rows(records, currency)
+
+
+def plan_basis_note() -> str:
+    """What each plan value beside a simulation is (the table's caption)."""
+    from sim.planning.sim_table import BASIS_NOTE
+
+    return BASIS_NOTE
+
+
+def plan_payroll_line(week: dict, currency: str, hours_per_week: float) -> str:
+    """The plan's own cost of a week (a `by_week` record), its payroll basis stated."""
+    from sim.planning.sim_table import payroll_line
+
+    return payroll_line(week, currency, hours_per_week)
+
+
 def plan_figure(result, site: str | None = None, group: str | None = None):
     """Plotly figure of a plan: required vs available FTE per week, classes drawn on it."""
     from sim.planning.figures import plan_figure as figure
