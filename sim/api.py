@@ -284,7 +284,6 @@ def plan(
     from sim.planning import compute_plan
     from sim.planning.loading import load_plan, plan_from_dict, plan_scenario
     from sim.planning.setup import compile_plan
-    from sim.planning.simulate import simulate_weeks as simulate
 
     if replications < 1:
         raise ScenarioError(f"replications must be at least 1 (got {replications})")
@@ -301,19 +300,39 @@ def plan(
     result = compute_plan(setup, optimised=optimised, hires=hires)
     result.source = label
     if simulate_weeks:
-        weeks: list[int] = (
-            list(result.peak_weeks(2))
-            if simulate_weeks == "peak"
-            else [int(w) for w in simulate_weeks]
-        )
-        for w in weeks:
-            if not 1 <= w <= setup.n_weeks:
-                raise ScenarioError(
-                    f"--simulate-weeks {w}: the plan has weeks 1 to {setup.n_weeks}"
-                )
-        result.simulation = simulate(result, weeks, replications, seed,
-                                     progress=progress, workers=workers)  # fmt: skip
+        simulate_plan_weeks(result, simulate_weeks, replications, seed, progress, workers)
     return result
+
+
+def simulate_plan_weeks(
+    result,
+    weeks: Sequence[int] | str,
+    replications: int = 3,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    workers: int | None = 1,
+):
+    """Simulate weeks of a computed plan ("peak": the two busiest) into `result.simulation`.
+
+    Returns `result`; ScenarioError for a week outside the plan or fewer than 1 replication.
+    """
+    from sim.planning.simulate import simulate_weeks as simulate
+
+    if replications < 1:
+        raise ScenarioError(f"replications must be at least 1 (got {replications})")
+    chosen = list(result.peak_weeks(2)) if weeks == "peak" else [int(w) for w in weeks]
+    for w in chosen:
+        if not 1 <= w <= result.setup.n_weeks:
+            raise ScenarioError(f"--simulate-weeks {w}: the plan has weeks 1 to "
+                                f"{result.setup.n_weeks}")  # fmt: skip
+    result.simulation = simulate(result, chosen, replications, seed, progress=progress,
+                                 workers=workers)  # fmt: skip
+    return result
+
+
+def plan_peak_week(result) -> int:
+    """The plan's busiest week (1-based): the highest total required FTE."""
+    return int(result.peak_weeks(1)[0])
 
 
 def _class_hires(setup, classes: Sequence[dict]) -> list:

@@ -54,6 +54,7 @@ def simulation_rows(records: Iterable[Mapping[str, Any]], currency: str = "") ->
 
 def payroll_line(week: Mapping[str, Any], currency: str, hours_per_week: float) -> str:
     """The plan's own cost of a week (a `by_week` record) with its definition and parts."""
+
     def money(value: float) -> str:
         return format_value("cost_total", value)
 
