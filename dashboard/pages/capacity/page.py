@@ -28,6 +28,8 @@ from dashboard.pages.capacity.week_sim import (
     PEAK,
     check_inputs,
     clicked_week,
+    marked,
+    resolved_week,
     simulate_week_job,
     week_options,
     week_result,
@@ -91,11 +93,11 @@ def summary(record: dict[str, Any] | None) -> Any:
             f"({t['coverable_short_group_weeks']} coverable).")  # fmt: skip
 
 
-def figure(record: dict[str, Any] | None) -> Any:
-    """The plan's chart from `sim.planning.figures` (via `api.plan_figure`)."""
+def figure(record: dict[str, Any] | None, week: Any = None) -> Any:
+    """The plan's chart from `sim.planning.figures` (via `api.plan_figure`), chosen week marked."""
     if not record:
         return placeholder("Required vs available FTE per week", "Computing the plan…")
-    return record["figure"]
+    return marked(record["figure"], resolved_week(record, week))
 
 
 def table(record: dict[str, Any] | None) -> Any:
@@ -261,5 +263,6 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )(site_inputs)
     app.callback(Output("cap-summary", "children"), Input("cap-shown", "data"))(summary)
-    app.callback(Output("cap-graph", "figure"), Input("cap-shown", "data"))(figure)
+    app.callback(Output("cap-graph", "figure"), Input("cap-shown", "data"),
+                 Input("cap-week", "value"))(figure)  # fmt: skip
     app.callback(Output("cap-table", "children"), Input("cap-shown", "data"))(table)

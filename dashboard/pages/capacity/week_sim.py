@@ -40,6 +40,31 @@ def clicked_week(record: dict[str, Any] | None, click: dict[str, Any] | None) ->
     return next((r["week"] for r in record.get("by_week", []) if r["week_start"] == x), None)
 
 
+def resolved_week(record: dict[str, Any] | None, week: Any) -> dict[str, Any] | None:
+    """The `by_week` record of the chosen week ('peak': the highest required FTE), if any."""
+    rows = (record or {}).get("by_week") or []
+    if not rows:
+        return None
+    if week == PEAK:
+        return max(rows, key=lambda r: r["required_fte"])
+    return next((r for r in rows if r["week"] == week), None)
+
+
+def marked(figure: dict[str, Any], row: dict[str, Any] | None) -> dict[str, Any]:
+    """The plan's chart with the chosen week marked by a dashed line (a new dict)."""
+    if row is None:
+        return figure
+    layout = dict(figure.get("layout", {}))
+    line = {"type": "line", "xref": "x", "yref": "paper", "x0": row["week_start"],
+            "x1": row["week_start"], "y0": 0, "y1": 1,
+            "line": {"color": "#7b61ff", "dash": "dash", "width": 2}}  # fmt: skip
+    note = {"x": row["week_start"], "xref": "x", "y": 1.02, "yref": "paper", "showarrow": False,
+            "text": f"week {row['week']}", "font": {"color": "#7b61ff"}}  # fmt: skip
+    layout["shapes"] = [*layout.get("shapes", []), line]
+    layout["annotations"] = [*layout.get("annotations", []), note]
+    return {**figure, "layout": layout}
+
+
 def check_inputs(week: Any, replications: Any, weeks: int | None) -> tuple[int | str, int]:
     """The week (a number or 'peak') and replications, or a ScenarioError saying what to fix."""
     if week != PEAK and (isinstance(week, bool) or not isinstance(week, int)):
