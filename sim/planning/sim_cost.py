@@ -7,7 +7,10 @@ worked shift hours at the wage or the vendor's price per logged hour, or the ven
 productive hour, handled minute or contact. Here the week scenario's roster is priced that way
 by ``sim.staffing.plan.labour_costs`` (the staffing module's own pricing of a roster): shifts
 less expected absences (absenteeism), busy time from the week's offered work at the groups'
-learning-curve handle-time factor. Its expected value is what the simulation estimates.
+learning-curve handle-time factor. For wages and prices per logged hour its value is the
+expected value of what the simulation measures; for a price per productive hour, busy time is the
+offered work with chats at full concurrency (as staffing prices it), less than the simulator's
+time holding any chat, so the plan's figure is low there (12% for Manila in the bundled plan).
 """
 
 from __future__ import annotations

@@ -16,8 +16,10 @@ from sim.kpis.registry import format_value, kpi
 BASIS_NOTE = (
     "plan: SL is the target the requirement was sized for; ASA and aband. the targets' caps "
     "(– = no target); FCR the skills' FCR times the learning curve; labour the week's roster "
-    "priced as the simulator prices labour (worked shift hours, absences expected, wage or "
-    "vendor price)"
+    "priced as the simulator prices labour (worked shift hours, absences expected, at the wage "
+    "or vendor price; for a price per productive hour the offered work is the busy time, chats at "
+    "full concurrency, while the simulator counts all time holding a chat: the plan's figure "
+    "is then low)"
 )
 
 
