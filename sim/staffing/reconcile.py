@@ -93,15 +93,23 @@ class Reconciliation:
         e, s, d = self.erlang_hours, self.simulation_hours, self.difference_h
         if not self.differs():
             return f"simulation and Erlang agree: {s:,.0f} scheduled agent-hours"
+        only_sim = [
+            (self.skill_pooling_h, "pools queues that share agents (worth up to {} h)"),
+            (self.blending_h, "blends email/social into idle voice/chat time (up to {} h)"),
+        ]
+        both = [
+            (self.site_pooling_h, "pooling each queue's sites ({} h)"),
+            (self.abandonment_h, "abandonment (Erlang A vs C: {} h)"),
+        ]
+        sim_text = _clauses(only_sim) or "finds no pooling of skills or blending to add here"
+        both_text = _clauses(both)
         return (
             f"simulation vs Erlang: {s:,.0f} vs {e:,.0f} scheduled agent-hours ({d:+,.0f} h), "
-            f"mainly {self.main_cause()}. Only the simulation pools queues that share agents "
-            f"(worth up to {self.skill_pooling_h:,.0f} h) and blends email/social into idle "
-            f"voice/chat time (up to {self.blending_h:,.0f} h); both count pooling each queue's "
-            f"sites ({self.site_pooling_h:,.0f} h) and abandonment (Erlang A vs C: "
-            f"{self.abandonment_h:,.0f} h). What only the simulation sees, {self.residual_h:+,.0f} "
-            f"h: each interval's target held at {self.confidence:.0%} confidence, repeats, "
-            "non-exponential times, the search's steps"
+            f"mainly {self.main_cause()}. Only the simulation {sim_text}"
+            + (f"; both count {both_text}" if both_text else "")
+            + f". What only the simulation sees, {self.residual_h:+,.0f} h: each interval's "
+            f"target held at {self.confidence:.0%} confidence, repeats, non-exponential times, "
+            "the search's steps"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -116,6 +124,11 @@ class Reconciliation:
             "by_site": self.by_site,
             "line": self.sentence(),
         }
+
+
+def _clauses(effects: list[tuple[float, str]]) -> str:
+    """The effects worth at least an agent-hour, each in its words, joined with 'and'."""
+    return " and ".join(text.format(f"{hours:,.0f}") for hours, text in effects if hours >= 0.5)
 
 
 def _queue(model: Model, wl: Workload, targets: Targets, c: int) -> Queue:

@@ -122,7 +122,7 @@ def test_page_plan_callback_shows_both_methods(app: Dash, state: AppState, entry
     assert error is None and "stf-short-card" in str(cards)
     assert entry["line"] in texts(table) and "Required (simulation)" in texts(table)
     assert [tr.name for tr in fig.data[:2]] == [
-        "Required (simulated staffing, incl. shrinkage)",
+        "Required (simulation, incl. shrinkage)",
         "Required (Erlang plan)",
     ]
     assert "Asia/Manila" in texts(short)

@@ -16,7 +16,7 @@ STATUS_NAMES = {
 }
 
 
-METHOD_LABELS = {"erlang": "Erlang plan", "simulation": "simulated staffing"}
+METHOD_LABELS = {"erlang": "Erlang plan", "simulation": "simulation"}
 
 
 def staffing_figure(
@@ -73,6 +73,8 @@ def staffing_figure(
         height=620,
     )
     fig.update_layout(bargap=0.0, hovermode="x unified")
+    if len(methods) > 1:  # the legend takes two rows: keep the title above them
+        fig.update_layout(margin={"t": 120}, title={"y": 0.985, "yanchor": "top"})
     fig.update_yaxes(title_text="Agents", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text="Rostered − required", row=2, col=1)
     fig.update_xaxes(title_text=f"Interval start, {timezone} local time", row=2, col=1)

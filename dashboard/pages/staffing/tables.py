@@ -41,12 +41,13 @@ def card(label: str, value: str, note: str, card_id: str) -> html.Div:
 def cards(view: StaffingView, currency: str) -> html.Div:
     """FTE of each method, the plan's cost beside the roster's, the roster's shortfall."""
     t = totals(view)
-    fte = [f"{METHOD_NAMES[m]} {t[f'{m}_fte']:.1f}" for m in view.methods]
     m = view.method
+    fte = " · ".join(f"{METHOD_NAMES[k]} {t[f'{k}_fte']:.1f}" for k in view.methods)
     short_note = (f"= {t[f'{m}_short_fte']:.1f} FTE, in {t[f'{m}_short_intervals']:.0f} "
                   f"group x intervals (vs {METHOD_NAMES[m]})")  # fmt: skip
     row = [
-        card("FTE required", " · ".join(fte), "all sites, 40 h weeks, over the horizon", "stf-fte"),
+        card(f"FTE required ({METHOD_NAMES[m]})", f"{t[f'{m}_fte']:.1f}",
+             f"{fte}; all sites, 40 h weeks, over the horizon", "stf-fte"),
         card("Cost of the plan", money(t["cost"], currency),
              f"roster as scheduled: {money(t['rostered_cost'], currency)}", "stf-cost"),
         card(f"Roster shortfall ({kpi(HOURS).label})", hours(t[f"{m}_short_hours"]), short_note,
