@@ -100,7 +100,7 @@ def test_a_simulation_for_other_targets_is_not_shown(scenario, entry):
 
 def test_only_short_rows_are_highlighted(scenario, entry):
     """Summary rows are red exactly where the group is short; the interval list holds only
-    short intervals, each highlighted."""
+    short intervals, each highlighted, largest shortfall first."""
     view = staffing_view(scenario, ITEMS, entry, "erlang")
     body = summary_table(view, "USD").children[1].children
     flagged = [row.className == "row-bad" for row in body]
@@ -110,6 +110,8 @@ def test_only_short_rows_are_highlighted(scenario, entry):
     listing = short_table(rows, view, "Asia/Manila").children[1]
     assert all(tr.className == "row-bad" for tr in listing.children[1].children)
     assert len(listing.children[1].children) == len(rows)
+    short_by = [float(tr.children[4].children) for tr in listing.children[1].children]
+    assert short_by == sorted(short_by, reverse=True)  # largest shortfall first
 
 
 def test_page_plan_callback_shows_both_methods(app: Dash, state: AppState, entry) -> None:

@@ -17,7 +17,7 @@ from sim.kpis.registry import format_value, kpi
 
 HOURS = "scheduled_hours"
 MONEY = "cost_total"
-MAX_SHORT_ROWS = 48
+MAX_SHORT_ROWS = 24
 METHOD_NAMES = {"erlang": "Erlang", "simulation": "simulation"}
 
 
@@ -102,13 +102,15 @@ def summary_table(view: StaffingView, currency: str) -> html.Table:
 
 
 def short_table(rows: pd.DataFrame, view: StaffingView, zone: str) -> Any:
-    """The intervals the roster is short (all highlighted), worst first within the cap."""
+    """The intervals the roster is short (all highlighted), largest shortfall first, capped."""
     name = METHOD_NAMES[view.method]
     if rows.empty:
         return html.P(f"No interval is short of the {name} requirement here.", className="ok-text",
                       id="stf-short-none")  # fmt: skip
-    shown = rows.assign(short=-rows["gap"]).nlargest(MAX_SHORT_ROWS, "short")
-    shown = shown.sort_values(["local_start", "group"])
+    shown = rows.assign(short=-rows["gap"]).sort_values(
+        ["short", "local_start"], ascending=[False, True]
+    )
+    shown = shown.head(MAX_SHORT_ROWS)
     others = [m for m in view.methods if m != view.method]
     head = ["Start (" + zone + ")", "Group", f"Required ({name})", "Rostered", "Short by (agents)",
             f"Short ({kpi(HOURS).short})"]  # fmt: skip
@@ -117,13 +119,13 @@ def short_table(rows: pd.DataFrame, view: StaffingView, zone: str) -> Any:
     for r in shown.to_dict(orient="records"):
         cells = [r["local_start"].strftime("%a %d %b %H:%M"), r["group"], f"{r['required']:.1f}",
                  f"{r['rostered_agents']:.1f}", f"{r['short']:.1f}",
-                 hours(r["short"] * r["hours"], False)]  # fmt: skip
+                 f"{r['short'] * r['hours']:.1f}"]  # fmt: skip
         cells += [f"{r[f'{m}_required']:.1f}" for m in others]
         body.append(html.Tr([html.Td(c, className="num" if i > 1 else None)
                              for i, c in enumerate(cells)], className="row-bad"))  # fmt: skip
     more = len(rows) - len(shown)
-    note = f"{len(rows)} short group x intervals" + (
-        f"; the {len(shown)} largest shortfalls shown" if more else ""
+    note = f"{len(rows)} short group x intervals, largest shortfall first" + (
+        f"; the first {len(shown)} shown" if more else ""
     )
     table = html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
                        className="table", id="stf-short-table")  # fmt: skip
