@@ -86,8 +86,11 @@ def test_simulated_requirement_sits_beside_erlang_with_the_reconciliation(scenar
     np.testing.assert_array_equal(t["required"], t["simulation_required"])
     shown = texts(summary_table(view, "USD"))
     assert "Required (Erlang)" in shown and "Required (simulation)" in shown
-    line = texts(reconcile_block(view, "simulation", view.stale))
+    block = reconcile_block(view, "simulation", view.stale)
+    line = texts(block)
     assert entry["line"] in line and entry["line"] == entry["reconciliation"]["line"]
+    sites = block.children[1].children[1].children
+    assert [tr.children[0].children for tr in sites] == ["manila", "mexico"]
     assert entry["line"].startswith("simulation vs Erlang")
 
 

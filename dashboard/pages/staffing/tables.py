@@ -135,8 +135,9 @@ def short_table(rows: pd.DataFrame, view: StaffingView, zone: str) -> Any:
 def reconcile_block(view: StaffingView, requested: str, stale: bool) -> Any:
     """The reconciliation line, or what to do to get one."""
     if view.simulation is not None:
-        return html.P(["Why the methods differ: ", view.simulation["line"]],
+        line = html.P(["Why the methods differ: ", view.simulation["line"]],
                       className="explain", id="stf-reconcile-line")  # fmt: skip
+        return html.Div([line, site_reconciliation(view.simulation["reconciliation"])])
     if stale:
         return html.P("The simulated requirement was for another scenario version or other "
                       "targets: run the simulation again.", className="muted")  # fmt: skip
@@ -144,3 +145,22 @@ def reconcile_block(view: StaffingView, requested: str, stale: bool) -> Any:
         return html.P("Run the simulation to see its requirement beside Erlang's, with what "
                       "explains the difference.", className="muted")  # fmt: skip
     return None
+
+
+SITE_COLUMNS = (
+    ("erlang_hours", "Erlang"), ("simulation_hours", "simulation"),
+    ("site_pooling_h", "pooling sites (both)"), ("skill_pooling_h", "pooling skills (sim., up to)"),
+    ("blending_h", "blending (sim., up to)"), ("abandonment_h", "abandonment (both)"),
+    ("residual_h", "rest (sim. only)"),
+)  # fmt: skip
+
+
+def site_reconciliation(rec: dict[str, Any]) -> html.Table:
+    """The reconciliation per site, in scheduled agent-hours."""
+    unit = kpi(HOURS).short
+    head = [html.Th("Site")] + [_th(f"{label} ({unit})") for _, label in SITE_COLUMNS]
+    rows = [html.Tr([html.Td(site)] + [html.Td(hours(r[k], False), className="num")
+                                      for k, _ in SITE_COLUMNS])
+            for site, r in rec["by_site"].items()]  # fmt: skip
+    return html.Table([html.Thead(html.Tr(head)), html.Tbody(rows)], className="table",
+                      id="stf-reconcile-sites")  # fmt: skip
