@@ -125,6 +125,8 @@ def test_page_plan_callback_shows_both_methods(app: Dash, state: AppState, entry
         "manila", None, None, 80, 20, 80, 60, "simulation", entry, store, state
     )
     assert error is None and "stf-short-card" in str(cards)
+    sim_cost = sum(r["cost"] for r in entry["summary"])
+    assert f"USD {sim_cost:,.0f}" in texts(cards) and "(simulation)" in texts(cards)
     assert entry["line"] in texts(table) and "Required (simulation)" in texts(table)
     assert [tr.name for tr in fig.data[:2]] == [
         "Required (simulation, incl. shrinkage)",

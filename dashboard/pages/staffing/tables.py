@@ -43,12 +43,13 @@ def cards(view: StaffingView, currency: str) -> html.Div:
     t = totals(view)
     m = view.method
     fte = " · ".join(f"{METHOD_NAMES[k]} {t[f'{k}_fte']:.1f}" for k in view.methods)
+    cost = t["cost"] if m == "erlang" else float(view.summary["simulation_cost"].sum())
     short_note = (f"= {t[f'{m}_short_fte']:.1f} FTE, in {t[f'{m}_short_intervals']:.0f} "
                   f"group x intervals (vs {METHOD_NAMES[m]})")  # fmt: skip
     row = [
         card(f"FTE required ({METHOD_NAMES[m]})", f"{t[f'{m}_fte']:.1f}",
              f"{fte}; all sites, 40 h weeks, over the horizon", "stf-fte"),
-        card("Cost of the plan", money(t["cost"], currency),
+        card(f"Cost of the plan ({METHOD_NAMES[m]})", money(cost, currency),
              f"roster as scheduled: {money(t['rostered_cost'], currency)}", "stf-cost"),
         card(f"Roster shortfall ({kpi(HOURS).label})", hours(t[f"{m}_short_hours"]), short_note,
              "stf-short-card"),
