@@ -152,7 +152,7 @@ SITE_COLUMNS = (
     ("erlang_hours", "Erlang"), ("simulation_hours", "simulation"),
     ("site_pooling_h", "pooling sites (both)"), ("skill_pooling_h", "pooling skills (sim., up to)"),
     ("blending_h", "blending (sim., up to)"), ("abandonment_h", "abandonment (both)"),
-    ("residual_h", "rest (sim. only)"),
+    ("residual_h", "rest (sim. only, incl. work moved between sites)"),
 )  # fmt: skip
 
 
