@@ -43,7 +43,8 @@ __all__ = [  # the public names, including what the dashboard uses from deeper p
     "bundled_scenarios",
     "calibrate_log", "ccsim_version", "compare", "compare_runs", "default_store", "erlang_a",
     "erlang_c", "from_dict", "journey_flows", "list_results", "load", "open_result", "parse",
-    "roster_presence", "run", "run_model", "save_result", "schedule", "staff", "sweep",
+    "reconcile", "roster_presence", "run", "run_model", "save_result", "schedule", "staff",
+    "sweep", "understaffed",
 ]  # fmt: skip
 __all__ += [  # what-if edits on scenario dicts (sim.scenario.edits)
     "add_shift", "headcount_by_site", "horizon_dates", "peak_table", "remove_peak", "remove_shift",
@@ -254,6 +255,22 @@ def schedule(staffing, rules=None, progress: Progress | None = None):
     from sim.staffing.schedule import schedule_shifts
 
     return schedule_shifts(staffing, rules, progress)
+
+
+def reconcile(erlang: StaffingResult, simulation: StaffingResult):
+    """Why a simulated staffing differs from the Erlang plan (a `Reconciliation`: agent-hours of
+    pooling across sites and skills, blending and abandonment, and the line that says it)."""
+    from sim.staffing.reconcile import reconcile as reconcile_staffing
+
+    return reconcile_staffing(erlang, simulation)
+
+
+def understaffed(required, covered):
+    """Intervals whose coverage, rounded as tables show agents, is below the requirement (the
+    rule `ccsim schedule` uses): a boolean array."""
+    from sim.staffing.schedule import understaffed as rule
+
+    return rule(required, covered)
 
 
 def plan_data(path: str | Path) -> tuple[dict, Path]:
