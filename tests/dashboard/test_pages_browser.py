@@ -80,7 +80,8 @@ def test_every_page_loads_without_console_errors(served) -> None:
         assert served.get_logs() == [], path
     links = [a.text for a in served.find_elements("#nav a")]
     assert links == ["Overview", "Scenario", "Run", "Results", "Staffing", "Compare",
-                     "Queueing lab", "Past runs", "Calibration", "Capacity plan", "Back-test"]  # fmt: skip
+                     "Queueing lab", "Past runs", "Calibration", "Capacity plan",
+                     "Back-test"]  # fmt: skip
 
 
 def test_run_from_the_browser_shows_progress_and_kpis(served) -> None:
