@@ -140,8 +140,21 @@ def test_new_fields_and_row_lists_show_up_without_code_changes(record: dict) -> 
     fig = figures.interval_figure(rec, ["service_level"], "PS")
     assert any(t.name == "Simulated mean" for t in fig.data)
     assert "per_queue" in [o["value"] for o in tables.table_options(result)]
-    columns, data = tables.table_rows(result, "per_queue")
-    assert [c["id"] for c in columns] == ["queue", "offered", "note"] and data[0]["note"]
-    columns, data = tables.table_rows(result, "intervals")
-    assert {"interval", "time", "metric", "outside", "queue"} <= {c["id"] for c in columns}
+    fields, data = tables.table_rows(result, "per_queue")
+    assert fields == ["queue", "offered", "note"] and data[0]["note"] == "new field"
+    fields, data = tables.table_rows(result, "intervals")
+    assert {"interval", "time", "metric", "outside", "queue"} <= set(fields)
     assert {d["outside"] for d in data} <= {"yes", "no"}
+
+
+def test_table_pages_and_keeps_only_outside_rows_when_asked(record: dict) -> None:
+    """Pages of 24 rows; with the filter, every row shown is one flagged outside its PI."""
+    result = record["record"]["result"]
+    rows = result["intervals"]
+    outside = sum(r["outside"] for r in rows)
+    note = tables.data_table(result, "intervals", False, 2).children[1].children
+    assert note.startswith(f"Rows 25–48 of {len(rows)}")
+    view = tables.data_table(result, "intervals", True, 1)
+    body = view.children[0].children.children[1].children
+    assert len(body) == min(outside, tables.PAGE_SIZE) and outside > 0
+    assert all(tr.className == "row-bad" for tr in body)

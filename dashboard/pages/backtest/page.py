@@ -194,11 +194,12 @@ def draw_decomposition(data: Any, queue: str | None) -> tuple[Any, str]:
     return decomposition_figure(parts), reading(parts, record["result"].get("days"))
 
 
-def draw_table(data: Any, key: str | None) -> Any:
+def draw_table(data: Any, key: str | None, only_outside: list[str] | None, page_: Any) -> Any:
+    """One page of the chosen list of rows (only those outside their PI when ticked)."""
     record = record_of(data)
     if record is None or not key or key not in record["result"]:
         return html.P("Run a back-test to see its rows.", className="muted")
-    return data_table(record["result"], key)
+    return data_table(record["result"], key, bool(only_outside), page_)
 
 
 def register_callbacks(app: Dash) -> None:

@@ -1,7 +1,7 @@
 """Back-test tables drawn generically from its JSON: the summary and any list of rows it holds.
 
 Every top-level list of records (`intervals`, `decomposition`, and whatever the back-test adds,
-such as per-queue rows) can be shown as a sortable, filterable table with all its fields;
+such as per-queue rows) can be shown as a paged table with all its fields;
 scalars and flat mappings (`outside_share`) make the summary.
 """
 
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import dash_table, html
-from dash.dash_table.Format import Format, Scheme
+from dash import html
 
 from dashboard.pages.backtest.figures import metric_label, times
 
@@ -37,58 +36,65 @@ def table_options(result: dict[str, Any]) -> list[dict[str, str]]:
 def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:.4g}"
     return value
 
 
-def table_rows(result: dict[str, Any], key: str) -> tuple[list[dict[str, Any]], list[dict]]:
-    """(columns, data) of one list of records: every field, with a time beside `interval`."""
+def table_rows(result: dict[str, Any], key: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """(fields, rows as shown) of one list of records: every field, a time beside `interval`."""
     rows = result.get(key) or []
     fields = list(dict.fromkeys(k for r in rows for k in r))
     stamps = None
     if "interval" in fields and "start" in result:
         stamps = times(result, [int(r["interval"]) for r in rows]).strftime("%a %d %b %H:%M")
         fields.insert(fields.index("interval") + 1, "time")
-    data = []
+    shown = []
     for i, r in enumerate(rows):
         row = {k: _cell(v) for k, v in r.items()}
         if stamps is not None:
             row["time"] = stamps[i]
-        data.append(row)
-    numeric = {
-        f
-        for f in fields
-        if any(isinstance(r.get(f), int | float) and not isinstance(r.get(f), bool) for r in rows)
-    }
-    columns = [
-        {
-            "name": f,
-            "id": f,
-            "type": "numeric",
-            "format": Format(precision=4, scheme=Scheme.decimal_or_exponent),
-        }
-        if f in numeric
-        else {"name": f, "id": f}
-        for f in fields
+        shown.append(row)
+    return fields, shown
+
+
+def numeric_fields(rows: list[dict[str, Any]]) -> set[str]:
+    """Fields holding numbers (right-aligned)."""
+    return {k for r in rows for k, v in r.items() if isinstance(v, int | float)
+            and not isinstance(v, bool)}  # fmt: skip
+
+
+def data_table(result: dict[str, Any], key: str, only_outside: bool = False, page: Any = 1):
+    """One page of a list of records as a table (rows outside their PI in red), and a note
+    saying which rows these are."""
+    fields, rows = table_rows(result, key)
+    numeric = numeric_fields(result.get(key) or [])
+    if only_outside and "outside" in fields:
+        rows = [r for r in rows if r.get("outside") == "yes"]
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page_ = min(max(int(page), 1), pages) if isinstance(page, int | float) else 1
+    part = rows[(page_ - 1) * PAGE_SIZE : page_ * PAGE_SIZE]
+    body = [
+        html.Tr(
+            [html.Td(r.get(f, ""), className="num" if f in numeric else None) for f in fields],
+            className="row-bad" if r.get("outside") == "yes" else None,
+        )
+        for r in part
     ]
-    return columns, data
-
-
-def data_table(result: dict[str, Any], key: str) -> dash_table.DataTable:
-    """A paged table of one list of records; rows outside their prediction interval in red."""
-    columns, data = table_rows(result, key)
-    return dash_table.DataTable(
-        id="bt-table",
-        columns=columns,
-        data=data,
-        page_size=PAGE_SIZE,
-        sort_action="native",
-        filter_action="native",
-        style_table={"overflowX": "auto"},
-        style_cell={"fontFamily": "inherit", "fontSize": "13px", "padding": "4px 8px"},
-        style_header={"fontWeight": "600"},
-        style_data_conditional=[
-            {"if": {"filter_query": '{outside} = "yes"'}, "backgroundColor": "#fde8e8"}
-        ],
+    head = html.Thead(html.Tr([html.Th(f.replace("_", " ")) for f in fields]))
+    first = (page_ - 1) * PAGE_SIZE + 1 if rows else 0
+    last = first + len(part) - 1 if part else 0
+    note = f"Rows {first}–{last} of {len(rows)}, page {page_} of {pages}."
+    return html.Div(
+        [
+            html.Div(
+                html.Table([head, html.Tbody(body)], className="table", id="bt-table"),
+                style={"overflowX": "auto"},
+            ),
+            html.P(note, className="panel-note", id="bt-table-note"),
+        ]
     )
 
 

@@ -64,8 +64,7 @@ def layout(**_query: str) -> html.Div:
                                 inline=True,
                                 className="control control-wide",
                             ),
-                        ],
-                        className="toolbar-inline",
+                        ]
                     ),
                     dcc.Upload(
                         id="bt-upload",
@@ -100,11 +99,10 @@ def layout(**_query: str) -> html.Div:
                             dcc.RadioItems(
                                 id="bt-plan",
                                 value="calibrated",
-                                inline=False,
+                                inline=True,
                                 className="control control-wide",
                             ),
-                        ],
-                        className="toolbar-inline",
+                        ]
                     ),
                     inputs,
                     html.Div(
@@ -138,6 +136,10 @@ def layout(**_query: str) -> html.Div:
                                 inline=True,
                                 className="control control-wide",
                             ),
+                        ]
+                    ),
+                    html.Div(
+                        [
                             _label("Queue", "bt-queue"),
                             dcc.Dropdown(
                                 id="bt-queue", value="all", clearable=False, className="control"
@@ -178,6 +180,14 @@ def layout(**_query: str) -> html.Div:
                                 clearable=False,
                                 className="control control-long",
                             ),
+                            dcc.Checklist(
+                                id="bt-table-outside",
+                                options=[{"label": "only rows outside the PI", "value": "yes"}],
+                                value=[],
+                                inline=True,
+                            ),
+                            _label("Page", "bt-table-page"),
+                            _number("bt-table-page", 1, 1),
                         ],
                         className="toolbar-inline",
                     ),
