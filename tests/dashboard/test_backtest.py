@@ -123,7 +123,7 @@ def test_decomposition_volume_is_total_actual_over_total_planned(record: dict) -
     assert set(parts) == {"volume_ratio", "aht_ratio", "staffing_ratio"}
     worst = max(parts, key=lambda f: abs(parts[f] - 1))
     text = figures.reading(parts, 1)
-    assert text.startswith("Over 1 days") and figures.RATIO_WORDS[worst][0].lower() in text
+    assert text.startswith("Over 1 day, ") and figures.RATIO_WORDS[worst][0].lower() in text
 
 
 def test_new_fields_and_row_lists_show_up_without_code_changes(record: dict) -> None:

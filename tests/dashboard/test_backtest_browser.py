@@ -78,7 +78,7 @@ def test_backtest_of_the_bundled_log_shows_progress_chart_and_decomposition(serv
     served.wait_for_element("#bt-done", timeout=5)
     assert progress - {""}, progress  # the job's progress was shown while it ran
     assert served.find_element("#bt-progress").get_attribute("value") == "4"
-    assert "1 days, 4 replications" in served.find_element("#bt-done").text
+    assert "1 day, 4 replications" in served.find_element("#bt-done").text
     served.wait_for_element("#bt-intervals .main-svg", timeout=20)
     names = served.driver.execute_script(
         "return document.querySelector('#bt-intervals .js-plotly-plot').data.map(t => t.name)"

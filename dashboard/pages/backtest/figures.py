@@ -29,6 +29,11 @@ TOTAL = ("", "all", None)
 INSIDE, OUTSIDE, PI = "#1f2937", "#d62728", "#2563eb"
 
 
+def days_text(days: Any) -> str:
+    """`1 day`, `28 days`."""
+    return f"{days} day" if days == 1 else f"{days} days"
+
+
 def _registry(metric: str):
     return REGISTRY.get(ALIASES.get(metric, metric))
 
@@ -135,7 +140,7 @@ def interval_figure(
             fig.update_yaxes(tickformat=".0%", row=i, col=1)
     where = f"queue {queue}" if queue not in TOTAL else "all queues"
     title = (
-        f"{record['plan']} vs {record['log']}: {where}, {result['days']} days, "
+        f"{record['plan']} vs {record['log']}: {where}, {days_text(result['days'])}, "
         f"{result['replications']} simulated periods"
     )
     fig = style(fig, title, height=260 * len(shown) + 140)
@@ -208,6 +213,6 @@ def reading(summary: dict[str, float], days: Any) -> str:
         parts.append(f"{what} {abs(gap):.0f}% {side} {versus}")
     worst = max(summary, key=lambda f: abs(summary[f] - 1))
     return (
-        f"Over {days} days, {', '.join(parts)}: {_words(worst)[0].lower()} is the input "
+        f"Over {days_text(days)}, {', '.join(parts)}: {_words(worst)[0].lower()} is the input "
         "furthest from plan."
     )

@@ -18,6 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.pages.backtest.figures import (
     DEFAULT_METRICS,
+    days_text,
     decomposition_figure,
     decomposition_summary,
     interval_figure,
@@ -97,7 +98,7 @@ def prepare(
 def deliver(entry: dict[str, Any], _current: Any) -> tuple[Any, Any]:
     """The finished back-test becomes the page's result."""
     text = (
-        f"Finished: {entry['plan']} against {entry['log']}, {entry['days']} days, "
+        f"Finished: {entry['plan']} against {entry['log']}, {days_text(entry['days'])}, "
         f"{entry['replications']} replications in {entry['wall_time_s']:.1f} s."
     )
     return entry, status_box(text, "ok", "bt-done")
@@ -247,4 +248,6 @@ def register_callbacks(app: Dash) -> None:
         Output("bt-table-box", "children"),
         Input("bt-data", "data"),
         Input("bt-table-pick", "value"),
+        Input("bt-table-outside", "value"),
+        Input("bt-table-page", "value"),
     )(draw_table)
