@@ -52,19 +52,24 @@ def test_upload_over_the_limit_names_the_limit(state: AppState) -> None:
         logs.save_upload(state.work_dir, *upload(big, "calls.tsv"))
 
 
-def test_an_upload_is_kept_under_a_token_and_resolved_back(
-    page: ModuleType, state: AppState
-) -> None:
-    """A good upload is saved in the work folder; the session's token finds it, a forged one not."""
+def test_an_upload_is_kept_under_a_token_and_resolved_back(page: ModuleType, state: AppState):
+    """A good upload is saved in the work folder; the session's token finds it, a forged one not;
+    a second upload replaces the first on the server and sets the format from its type."""
     raw = logs.BANK_LOG.read_bytes()[:50_000]
     contents, name = upload(raw, "feb.tsv")
-    kept, message, source = page.uploaded({"contents": contents, "filename": name}, state)
-    assert source == "upload" and "Uploaded feb.tsv" in str(message)
+    kept, message, source, fmt = page.uploaded(
+        {"contents": contents, "filename": name}, None, state
+    )
+    assert source == "upload" and fmt == "anonymous-bank" and "Uploaded feb.tsv" in str(message)
     path, label, fmt = logs.log_choice(state.work_dir, "upload", kept, "anonymous-bank")
     assert path.read_bytes() == raw and label == "feb.tsv (uploaded)" and fmt == "anonymous-bank"
     forged = {**kept, "token": "../../etc/passwd"}
     with pytest.raises(ScenarioError, match="upload a file first"):
         logs.log_choice(state.work_dir, "upload", forged, "anonymous-bank")
+    contents, name = upload(b"arrival,type,outcome,wait_s,service_s\n", "calls.csv")
+    second, _, _, fmt = page.uploaded({"contents": contents, "filename": name}, kept, state)
+    assert fmt == "csv" and not path.exists()
+    assert logs.log_choice(state.work_dir, "upload", second, fmt)[0].is_file()
 
 
 def test_inputs_out_of_range_are_refused_with_the_field_named(

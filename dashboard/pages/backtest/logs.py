@@ -85,6 +85,21 @@ def save_upload(
     return {"token": token, "name": name, "suffix": suffix, "size_bytes": len(raw)}
 
 
+def upload_path(work_dir: Path, upload: Any) -> Path | None:
+    """Where a session's upload record points (None for a record this server did not make)."""
+    ok = isinstance(upload, dict) and _TOKEN.match(str(upload.get("token", "")))
+    if not ok or upload.get("suffix") not in LOG_SUFFIXES:
+        return None
+    return work_dir / UPLOAD_DIR / f"{upload['token']}.{upload['suffix']}"
+
+
+def forget_upload(work_dir: Path, upload: Any) -> None:
+    """Remove a session's previous upload (a new one replaces it)."""
+    path = upload_path(work_dir, upload)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 def log_choice(work_dir: Path, source: Any, upload: Any, fmt: Any) -> tuple[Path, str, str]:
     """(path, label, format) of the chosen log, or a ScenarioError saying what to do."""
     if source == "bundled":
@@ -93,10 +108,9 @@ def log_choice(work_dir: Path, source: Any, upload: Any, fmt: Any) -> tuple[Path
         return BANK_LOG, BANK_LABEL, "anonymous-bank"
     if source != "upload":
         raise ScenarioError("call log: pick the bundled log or upload one")
-    ok = isinstance(upload, dict) and _TOKEN.match(str(upload.get("token", "")))
-    if not ok or upload.get("suffix") not in LOG_SUFFIXES:
+    path = upload_path(work_dir, upload)
+    if path is None:
         raise ScenarioError("call log: upload a file first (or pick the bundled log)")
-    path = work_dir / UPLOAD_DIR / f"{upload['token']}.{upload['suffix']}"
     if not path.is_file():
         raise ScenarioError("call log: the uploaded file is no longer on the server; upload again")
     if fmt not in ("anonymous-bank", "csv"):

@@ -28,7 +28,7 @@ from dashboard.pages.backtest.figures import (
     reading,
 )
 from dashboard.pages.backtest.job import backtest_job, get_record
-from dashboard.pages.backtest.logs import UPLOAD_GUARD_JS, log_choice, save_upload
+from dashboard.pages.backtest.logs import UPLOAD_GUARD_JS, forget_upload, log_choice, save_upload
 from dashboard.pages.backtest.tables import data_table, summary, table_options
 from dashboard.pages.backtest.view import MAX_DAYS, MAX_REPLICATIONS
 from dashboard.pages.backtest.view import layout as layout  # the page's layout, for Dash
@@ -133,8 +133,9 @@ def record_of(data: Any, state: AppState | None = None) -> dict[str, Any] | None
     return get_record(state.work_dir, (data or {}).get("token") if isinstance(data, dict) else None)
 
 
-def uploaded(file: Any, state: AppState | None = None) -> tuple[Any, Any, Any]:
-    """(bt-log, message, source) after an upload: kept on the server, or why it was refused."""
+def uploaded(file: Any, previous: Any = None, state: AppState | None = None) -> tuple[Any, ...]:
+    """(bt-log, message, source, format) after an upload: kept on the server (replacing this
+    session's previous upload), or why it was refused. A .csv reads as csv, a .tsv as the bank's."""
     if not isinstance(file, dict):
         raise PreventUpdate
     state = state or app_state()
@@ -143,13 +144,12 @@ def uploaded(file: Any, state: AppState | None = None) -> tuple[Any, Any, Any]:
             state.work_dir, file.get("contents"), file.get("filename"), file.get("size_bytes")
         )
     except ScenarioError as exc:
-        return (
-            dash.no_update,
-            html.Div(str(exc), className="error-box", id="bt-upload-msg"),
-            (dash.no_update),
-        )
+        refused = html.Div(str(exc), className="error-box", id="bt-upload-msg")
+        return dash.no_update, refused, dash.no_update, dash.no_update
+    forget_upload(state.work_dir, previous)
     text = f"Uploaded {upload['name']} ({upload['size_bytes'] / 1024:,.0f} KB)."
-    return upload, html.Div(text, className="ok-box", id="bt-upload-msg"), "upload"
+    fmt = {"csv": "csv", "tsv": "anonymous-bank"}.get(upload["suffix"], dash.no_update)
+    return upload, html.Div(text, className="ok-box", id="bt-upload-msg"), "upload", fmt
 
 
 def plan_options(store: dict[str, Any] | None, _page: Any = None) -> list[dict[str, str]]:
@@ -216,7 +216,9 @@ def register_callbacks(app: Dash) -> None:
         Output("bt-log", "data"),
         Output("bt-upload-error", "children"),
         Output("bt-source", "value"),
+        Output("bt-format", "value"),
         Input("bt-upload-file", "data"),
+        State("bt-log", "data"),
         prevent_initial_call=True,
     )(uploaded)
     app.callback(
