@@ -44,12 +44,30 @@ def screenshot(duo, name: str) -> None:
     duo.driver.set_window_size(1400, 1000)
 
 
+def wait_until(condition, timeout: float, what: str) -> None:
+    """Poll `condition()` until true (fails the test after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def trace_names(duo, graph: str) -> list[str]:
+    """Names of the traces a graph draws now (empty before plotly has drawn it)."""
+    return duo.driver.execute_script(
+        f"const p = document.querySelector('#{graph} .js-plotly-plot');"
+        "return p && p.data ? p.data.map(t => t.name) : [];"
+    )
+
+
 def count(duo, selector: str) -> int:
     return duo.driver.execute_script(f"return document.querySelectorAll('{selector}').length")
 
 
-def test_wrong_upload_type_is_explained(served, tmp_path: Path) -> None:
-    """Uploading a YAML file as a call log shows why it was refused and what to upload."""
+def test_refused_uploads_say_why(served, tmp_path: Path) -> None:
+    """A YAML file is refused as the wrong type; a 2.5 MB log is refused naming size and limit."""
     served.driver.get(served.server_url + "/backtest")
     served.wait_for_element("#bt-upload input[type=file]", timeout=20)
     wrong = tmp_path / "plan.yaml"
@@ -58,6 +76,11 @@ def test_wrong_upload_type_is_explained(served, tmp_path: Path) -> None:
     served.wait_for_contains_text("#bt-upload-msg", "wrong file type", timeout=10)
     assert ".tsv, .csv or .txt" in served.find_element("#bt-upload-msg").text
     screenshot(served, "backtest-upload-refused")
+    big = tmp_path / "calls.tsv"
+    big.write_bytes(b"x" * (5 * 1024**2 // 2))
+    served.find_element("#bt-upload input[type=file]").send_keys(str(big))
+    served.wait_for_contains_text("#bt-upload-msg", "2.5 MB is too big", timeout=10)
+    assert "limited to 2 MB" in served.find_element("#bt-upload-msg").text
     assert served.get_logs() == []
 
 
@@ -79,14 +102,12 @@ def test_backtest_of_the_bundled_log_shows_progress_chart_and_decomposition(serv
     assert progress - {""}, progress  # the job's progress was shown while it ran
     assert served.find_element("#bt-progress").get_attribute("value") == "4"
     assert "1 day, 4 replications" in served.find_element("#bt-done").text
-    served.wait_for_element("#bt-intervals .main-svg", timeout=20)
-    names = served.driver.execute_script(
-        "return document.querySelector('#bt-intervals .js-plotly-plot').data.map(t => t.name)"
-    )
-    assert {"Simulated 95% prediction interval", "Actual outside the PI"} <= set(names)
+    wanted = {"Simulated 95% prediction interval", "Actual outside the PI"}
+    wait_until(lambda: wanted <= set(trace_names(served, "bt-intervals")), 20, "the chart")
     assert count(served, "#bt-intervals .subplot") >= 3  # offered, abandonment, ASA
     served.wait_for_contains_text("#bt-reading", "furthest from plan", timeout=20)
-    assert count(served, "#bt-decomp .bars .point") == 3  # volume, handle time, staffing
+    bars = "#bt-decomp .bars .point"  # volume, handle time, staffing
+    wait_until(lambda: count(served, bars) == 3, 20, "three decomposition bars")
     served.wait_for_element("#bt-table", timeout=20)
     assert count(served, "#bt-table tbody tr") > 1
     assert "Actual outside the 95% PI" in served.find_element("#bt-outside_share").text
