@@ -140,6 +140,10 @@ def test_new_fields_and_row_lists_show_up_without_code_changes(record: dict) -> 
               r["metric"] == "abandon_share"]  # fmt: skip
     result["intervals"] += extra
     result["per_queue"] = [{"queue": "PS", "offered": 10.0, "note": "new field"}]
+    result["html_report"] = "<html>" + "x" * 1000
+    result["sl_target"] = 0.8
+    line = tables.summary(rec).children[1].children
+    assert "sl target: 0.8" in line and "<html>" not in line
     assert figures.queues(result) == ["PS"]
     assert "service_level" in figures.metrics(result)
     fig = figures.interval_figure(rec, ["service_level"], "PS")

@@ -111,5 +111,5 @@ def test_backtest_of_the_bundled_log_shows_progress_chart_and_decomposition(serv
     served.wait_for_element("#bt-table", timeout=20)
     assert count(served, "#bt-table tbody tr") > 1
     assert "Actual outside the 95% PI" in served.find_element("#bt-outside_share").text
-    screenshot(served, "backtest")
+    screenshot(served, "backtest-result")
     assert served.get_logs() == []

@@ -14,6 +14,7 @@ from dash import html
 from dashboard.pages.backtest.figures import metric_label, times
 
 PAGE_SIZE = 24
+MAX_SCALAR_CHARS = 80  # longer strings (a report, a path) stay out of the summary line
 TABLE_LABELS = {"intervals": "Intervals: actual vs simulated", "decomposition": "Decomposition"}
 
 
@@ -103,7 +104,8 @@ def summary(record: dict[str, Any] | None) -> Any:
     if not record:
         return None
     result = record["result"]
-    scalars = {k: v for k, v in result.items() if isinstance(v, str | int | float | bool)}
+    scalars = {k: v for k, v in result.items() if isinstance(v, int | float | bool)
+               or (isinstance(v, str) and len(v) <= MAX_SCALAR_CHARS)}  # fmt: skip
     mappings = {
         k: v
         for k, v in result.items()
