@@ -85,7 +85,8 @@ def test_refused_uploads_say_why(served, tmp_path: Path) -> None:
 
 
 def test_backtest_of_the_bundled_log_shows_progress_chart_and_decomposition(served) -> None:
-    """One day of the bank log against the calibrated plan: progress, then chart, bars, table."""
+    """One day of the bank log against the calibrated plan: progress, then chart, bars, table;
+    then a plan of another period fails with the message naming horizon.start."""
     served.driver.get(served.server_url + "/backtest")
     served.wait_for_element("#bt-start", timeout=20)
     served.wait_for_contains_text("#bt-plan", "calibrated", timeout=10)
@@ -112,4 +113,8 @@ def test_backtest_of_the_bundled_log_shows_progress_chart_and_decomposition(serv
     assert count(served, "#bt-table tbody tr") > 1
     assert "Actual outside the 95% PI" in served.find_element("#bt-outside_share").text
     screenshot(served, "backtest-result")
+    served.find_element("#bt-plan input[value=session]").click()  # the served scenario: 2026
+    served.find_element("#bt-start").click()
+    served.wait_for_contains_text("#bt-error", "horizon.start", timeout=START_TIMEOUT_S)
+    assert served.find_element("#bt-reading").text  # the last result stays on the page
     assert served.get_logs() == []
