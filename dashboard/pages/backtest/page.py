@@ -124,6 +124,7 @@ CONTROLS = JobControls(
         State("bt-seed", "value"),
     ),
     deliver=deliver,
+    label="back-test",
 )
 
 
