@@ -40,7 +40,7 @@ from sim.staffing import StaffingResult
 __all__ = [  # the public names, including what the dashboard uses from deeper packages
     "BUNDLED_DIR", "CHANNELS", "DEFAULT_REPLICATIONS", "DEFAULT_SEED", "Comparison", "Model",
     "Progress", "RunResult", "Scenario", "ScenarioError", "StaffingResult", "SweepResult",
-    "bundled_scenarios",
+    "backtest", "bundled_scenarios",
     "calibrate_log", "ccsim_version", "compare", "compare_runs", "default_store", "erlang_a",
     "erlang_c", "from_dict", "journey_flows", "list_results", "load", "open_result", "parse",
     "reconcile", "roster_presence", "run", "run_model", "save_result", "schedule", "staff",
@@ -551,17 +551,31 @@ def calibrate_log(
 
 
 def backtest(
-    scenario_path: Path,
+    scenario_path: str | Path | Scenario,
     calls_path: Path,
     fmt: str = "anonymous-bank",
     *,
     replications: int = 10,
     seed: int = 1,
+    days: int | None = None,
 ) -> dict:
-    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest)."""
+    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest).
+
+    `days` keeps only the log's first days and shortens the horizon to them (a quick look).
+    """
+    import dataclasses
+
     from sim.calibrate.backtest import backtest as run_backtest
+    from sim.calibrate.demand import DAY_S
     from sim.calibrate.logs import read_log
 
+    if days is not None and days < 1:
+        raise ScenarioError(f"days must be at least 1 (got {days})")
     scenario, _ = load(scenario_path)
     log = read_log(calls_path, fmt, scenario.horizon.timezone)
+    if days is not None and days < log.days:
+        calls = log.calls[log.calls["arrival_s"] < days * DAY_S].reset_index(drop=True)
+        log = dataclasses.replace(log, calls=calls, days=days)
+    if days is not None and days < scenario.horizon.days:
+        scenario, _ = load(scenario, [f"horizon.days={days}"])
     return run_backtest(scenario, log, replications, seed)

@@ -53,10 +53,10 @@ def texts(component: object) -> str:
 
 
 def test_every_page_registered_and_served(app: Dash) -> None:
-    """All ten pages are registered and their URLs answer 200."""
+    """All eleven pages are registered and their URLs answer 200."""
     paths = [p["path"] for p in dash.page_registry.values()]
     assert paths == ["/", "/scenario", "/run", "/results", "/staffing", "/compare", "/lab",
-                     "/runs", "/calibration", "/capacity"]  # fmt: skip
+                     "/runs", "/calibration", "/capacity", "/backtest"]  # fmt: skip
     client = app.server.test_client()
     for path in paths:
         assert client.get(path).status_code == 200, path
