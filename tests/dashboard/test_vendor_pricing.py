@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -54,3 +55,25 @@ def test_scenario_page_states_the_vendor_price_and_basis(app: Dash) -> None:
     assert expected in page and "not billed" in page
     default = api.load(SCENARIOS / "default.yaml")[0].model_dump(mode="json")
     assert "Vendor price" not in str(site_panels(default))
+
+
+
+def test_past_runs_list_costs_in_each_runs_currency(app: Dash, tmp_path: Path) -> None:
+    """Past runs shows a stored run's total cost with its scenario's currency (EUR here, read
+    from the stored scenario since the index keeps numbers only); unreadable -> the default."""
+    from dashboard.shared.state import SessionRun, app_state
+    from dashboard.shared.stored_runs import DEFAULT_CURRENCY, list_runs, run_currency, save_run
+    from sim.scenario import scenario_from_dict
+    from helpers import small_queue
+
+    runs_page = sys.modules["dashboard.pages.runs.page"]  # loaded by the app
+    scenario = scenario_from_dict(small_queue() | {"costs": {"currency": "EUR"}})
+    result = api.run(scenario, replications=2)
+    save_run(SessionRun(result, "eur"), tmp_path)
+    (row,) = list_runs(tmp_path)
+    assert row["currency"] == "EUR"
+    state = dataclasses.replace(app_state(app.server), store_root=tmp_path)
+    table = str(runs_page.runs_table(None, None, state))
+    cost = result.kpi("cost_total")["mean"]
+    assert f"EUR {cost:,.2f}" in table
+    assert run_currency({"path": str(tmp_path / "gone")}) == DEFAULT_CURRENCY == "USD"

@@ -75,7 +75,7 @@ def runs_table(_n: Any = None, _page: Any = None, state: AppState | None = None)
             r.get("replications"),
             r.get("seed"),
             *[per_channel(headline, m) for m, _ in PER_CHANNEL],
-            *[fmt_kind(headline.get(m), kind, "") for m, _, kind in HEADLINE],
+            *[fmt_kind(headline.get(m), kind, r["currency"]) for m, _, kind in HEADLINE],
             html.Code(r.get("command") or ""),
             html.Button(
                 "Open", id={"type": OPEN, "id": r["id"]}, className="button", title=r["id"]
