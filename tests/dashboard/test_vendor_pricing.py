@@ -57,14 +57,14 @@ def test_scenario_page_states_the_vendor_price_and_basis(app: Dash) -> None:
     assert "Vendor price" not in str(site_panels(default))
 
 
-
 def test_past_runs_list_costs_in_each_runs_currency(app: Dash, tmp_path: Path) -> None:
     """Past runs shows a stored run's total cost with its scenario's currency (EUR here, read
     from the stored scenario since the index keeps numbers only); unreadable -> the default."""
+    from helpers import small_queue
+
     from dashboard.shared.state import SessionRun, app_state
     from dashboard.shared.stored_runs import DEFAULT_CURRENCY, list_runs, run_currency, save_run
     from sim.scenario import scenario_from_dict
-    from helpers import small_queue
 
     runs_page = sys.modules["dashboard.pages.runs.page"]  # loaded by the app
     scenario = scenario_from_dict(small_queue() | {"costs": {"currency": "EUR"}})
