@@ -171,6 +171,22 @@ def test_decision_summary_shows_cost_quality_service_and_coverage(state: AppStat
     assert_labelled(coverage_figure(record))
 
 
+def test_coverage_chart_reads_service_level_on_a_fixed_percent_scale() -> None:
+    """The coverage chart's SL axis is 0-100% in round 20-point steps (not ticks synced to the
+    agents' axis, which read 22.6, 45.2, ...) and the chart has the dashboard's white look."""
+    hours = [float(h % 7) for h in range(24)]
+    record = {
+        "coverage_timezone": "UTC",
+        "coverage": [{"side": "a", "agents": {"s": hours}, "service_level": {"voice": [0.8] * 24}}],
+    }
+    fig = coverage_figure(record)
+    y2 = fig.layout.yaxis2
+    assert tuple(y2.range) == (0, 100) and y2.overlaying == "y"
+    assert (y2.tickmode, y2.tick0, y2.dtick, y2.ticksuffix) == ("linear", 0, 20, "%")
+    assert fig.layout.template.layout.plot_bgcolor == "white"
+    assert [t.yaxis or "y" for t in fig.data] == ["y", "y2"]
+
+
 def test_compare_refuses_bad_choices(state: AppState) -> None:
     """Unknown sources, unpaired runs and bad numbers are ScenarioErrors (shown as messages)."""
     cmp = page("compare")

@@ -15,12 +15,13 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from dashboard.shared.plotting import style
 from sim.results import RunResult
 
 # (box title, metrics in the order shown); SL rows come one per channel
 SUMMARY_BOXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Cost", ("cost_total", "cost_per_contact", "cost_per_resolved_issue")),
-    ("Quality", ("fcr", "contacts_per_issue")),
+    ("Quality", ("fcr", "repeat_rate", "contacts_per_issue")),
     ("Service", ("service_level", "abandon_rate")),
 )
 
@@ -92,14 +93,17 @@ def coverage_figure(record: dict[str, Any]) -> go.Figure:
             fig.add_scatter(x=hours, y=pct, name=f"{cover['side']} · SL {channel}", yaxis="y2",
                             line={"dash": dash, "width": 1}, mode="lines", opacity=0.6)  # fmt: skip
     zone = record.get("coverage_timezone", "")
+    style(fig, "Coverage by hour of day: agents staffed per site, and service level",
+          f"hour of day ({zone}, the report time zone)", "agents staffed (mean)",
+          legend_below=True)  # fmt: skip
     fig.update_layout(
-        title="Coverage by hour of day: agents staffed per site, and service level",
-        xaxis={"title": f"hour of day ({zone}, the report time zone)", "dtick": 2},
-        yaxis={"title": "agents staffed (mean)", "rangemode": "tozero"},
+        xaxis={"dtick": 2},
+        yaxis={"rangemode": "tozero"},
+        # SL on its own fixed 0-100% scale (plotly otherwise syncs its ticks to the agents')
         yaxis2={"title": "service level (%)", "overlaying": "y", "side": "right",
-                "range": [0, 100], "showgrid": False},
-        legend={"orientation": "h", "y": -0.25},
-        margin={"t": 50, "r": 60},
+                "range": [0, 100], "tickmode": "linear", "tick0": 0, "dtick": 20,
+                "ticksuffix": "%", "showgrid": False},
+        margin={"r": 80},
     )  # fmt: skip
     return fig
 
