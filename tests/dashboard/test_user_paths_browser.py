@@ -20,6 +20,9 @@ from sim.results import RunResult
 
 pytestmark = pytest.mark.browser
 
+# the whole value shows in its box (number boxes lose room to their -/+ steppers)
+FITS_JS = "const e = document.querySelector(arguments[0]); return e.scrollWidth <= e.clientWidth"
+
 
 @pytest.fixture
 def served(dash_duo, small_result: RunResult, tmp_path: Path):
@@ -47,6 +50,7 @@ def test_planner_runs_peak_season_and_reads_results_and_staffing(served) -> None
 
     visit(served, "/run", "#run-start")
     served.wait_for_contains_text("#run-scenario", "peak_season", timeout=20)
+    assert served.driver.execute_script(FITS_JS, "#run-seed"), "the seed is cut off in its box"
     served.clear_input("#run-replications")
     served.find_element("#run-replications").send_keys("1")
     served.find_element("#run-start").click()
@@ -118,3 +122,4 @@ def test_student_sees_erlang_c_beside_a_and_an_unstable_queue(served) -> None:
     served.wait_for_contains_text("#lab-unstable", "Unstable: 8 agents", timeout=10)
     screenshot(served, "student-2-lab-unstable")
     clean_console(served, "lab")
+
