@@ -135,7 +135,7 @@ def _decider(cases: list[dict[str, Any]], sizing: Sizing) -> Callable[[Group], D
                 if metric in expected:  # a plan may measure more than a case checks
                     exp = float(expected[metric])
                     checks.append((metric, stat, exp, _binomial(metric, stat, exp)))
-        return decide(checks, sizing)
+        return decide(checks, sum(scale for scale, _ in g.stages), sizing)
 
     return judge
 

@@ -1,7 +1,7 @@
 """Run the reference cases' replications on a process pool (or inline), largest tasks first.
 
 Cases that simulate the same scenario form one group and share its replications. Each group runs
-a pilot stage and, if `sizing.decide` asks, a second stage (see sim/verify/sizing.py). Every task
+a pilot stage and then as many more as `decide` asks (see sim/verify/sizing.py). Every task
 is one (group, stage, replication) with its own stream (seed, stage * STAGE_STRIDE + replication),
 and a group's decision uses only its own values, so results are the same for any worker count;
 the worker count only changes which task runs when.
@@ -106,8 +106,8 @@ def run_groups(
                 if all(v is not None for v in slot):
                     g = groups[gi]
                     g.stages.append((scale, pending.pop((gi, stage))))
-                    g.decision = decide(g) if stage == 0 else g.decision
-                    if stage == 0 and g.decision is not None and g.decision.next_scale > 0:
-                        push(gi, 1, g.decision.next_scale)
+                    g.decision = decide(g)
+                    if g.decision.next_scale > 0:
+                        push(gi, stage + 1, g.decision.next_scale)
                     else:
                         on_done(g)

@@ -3,12 +3,13 @@
 Every stage is 20 replications. The pilot measures PILOT_SCALE of the case's full window (the fixed
 size `ccsim verify` always used before). A check is precise enough when its acceptance band, 4 SE,
 is within `rel_precision` of its expected value (for a share: of the smaller of p and 1 - p, and
-never finer than SHARE_HALF_WIDTH). If every check is precise enough, or one is clearly failing
-(|z| > Z_CLEAR), the pilot is the result. Otherwise a second stage of 20 replications on their own
-streams measures what the least precise check still needs (SE shrinks as 1/sqrt(window)), so that
-pilot and second stage together measure at most the full window. Replication r's value is the
-window-weighted mean of its two stages, so the judgement still sees 20 i.i.d. values (19 df). The
-second stage's size depends only on the pilot's values, never on the worker count.
+never finer than SHARE_HALF_WIDTH). After each stage: if every check is precise enough, or one is
+clearly failing (|z| > Z_CLEAR), the case stops. Otherwise one more stage of 20 replications on
+their own streams measures what the least precise check still needs (SE shrinks as
+1/sqrt(window)), at least half of what was measured so far, and never beyond the full window in
+all: at full size the case stops whatever its precision, as the fixed size did. Replication r's
+value is the window-weighted mean of its stages, so the judgement still sees 20 i.i.d. values
+(19 df). Stage sizes depend only on the values so far, never on the worker count.
 """
 
 from __future__ import annotations
@@ -51,11 +52,11 @@ class Sizing:
 
 @dataclass(frozen=True)
 class Decision:
-    """After the pilot: the window fraction the checks ask for and the next stage's (0: stop)."""
+    """After a stage: the window fraction the checks ask for and the next stage's (0: stop)."""
 
     needed: float
     next_scale: float
-    stop: str  # "fixed", "precise", "failing", "sized" or "cap"
+    stop: str  # "fixed", "precise", "failing", "sized" (more to run) or "cap" (full size reached)
 
 
 def half_width_goal(metric: str, expected: float, rel_precision: float) -> float:
@@ -85,20 +86,23 @@ def clearly_failing(stat: Stat, expected: float, binomial: float | None) -> bool
     return se > 0 and abs(mean - expected) / se > Z_CLEAR
 
 
-def decide(checks: list[tuple[str, Stat, float, float | None]], sizing: Sizing) -> Decision:
-    """Stop after the pilot or size a second stage, from (metric, stat, expected, chance)."""
+def decide(
+    checks: list[tuple[str, Stat, float, float | None]], done: float, sizing: Sizing
+) -> Decision:
+    """Stop, or size the next stage, from (metric, stat, expected, chance) after `done` measured."""
     if sizing.fixed:
         return Decision(1.0, 0.0, "fixed")
-    s1 = sizing.pilot_scale
     if any(clearly_failing(stat, exp, chance) for _, stat, exp, chance in checks):
-        return Decision(s1, 0.0, "failing")
+        return Decision(done, 0.0, "failing")
     worst = max((window_need(m, st, exp, sizing.rel_precision) for m, st, exp, _ in checks),
                 default=0.0)  # fmt: skip
-    needed = s1 * worst * SAFETY
+    needed = done * worst * SAFETY if worst > 1.0 else done * worst
     if worst <= 1.0:
         return Decision(needed, 0.0, "precise")
-    total = min(1.0, max(needed, 2 * s1))
-    return Decision(needed, total - s1, "cap" if needed >= 1.0 else "sized")
+    if done >= 1.0 - 1e-9:
+        return Decision(needed, 0.0, "cap")
+    total = min(1.0, max(needed, 1.5 * done, done + sizing.pilot_scale))
+    return Decision(needed, total - done, "sized")
 
 
 def pool_stages(stages: list[tuple[float, list[Values]]]) -> dict[str, Stat]:
