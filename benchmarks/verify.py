@@ -56,6 +56,11 @@ def timed(path: Path, workers: int, sizing: Sizing) -> dict[str, Any]:
         "contacts": report["simulation"]["contacts"],
         "stops": stops,
         "failed": [c["id"] for c in report["cases"] if c["status"] == "fail"],
+        "measured_needed": {  # per case: window fraction simulated and asked for (full = 1)
+            c["id"]: [c["simulation"]["measured_fraction"], c["simulation"]["needed_fraction"]]
+            for c in report["cases"]
+            if "simulation" in c
+        },
     }
 
 
