@@ -125,7 +125,7 @@ def _plans(cases: list[dict[str, Any]]) -> dict[int, Plan]:
 
 
 def _decider(cases: list[dict[str, Any]], sizing: Sizing) -> Callable[[Group], Decision]:
-    """Sizing decision of a group from every check of every case in it, after its pilot."""
+    """Sizing decision of a group from every check of every case in it, after each stage."""
 
     def judge(g: Group) -> Decision:
         checks = []
