@@ -145,6 +145,7 @@ def calibration_json(cal: Calibration) -> dict[str, Any]:
         "types": types,
         "priorities": cal.priorities.to_dict(orient="records"),
         "queue_order": queue_order_json(log.calls),
+        "structure": cal.structure,
         "busyness": log_busyness(log.calls, log.dates()).to_json(),
     })  # fmt: skip
 
