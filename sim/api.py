@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -486,6 +486,7 @@ def backtest(
     *,
     replications: int = 10,
     seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest)."""
     from sim.calibrate.backtest import backtest as run_backtest
@@ -493,4 +494,4 @@ def backtest(
 
     scenario, _ = load(scenario_path)
     log = read_log(calls_path, fmt, scenario.horizon.timezone)
-    return run_backtest(scenario, log, replications, seed)
+    return run_backtest(scenario, log, replications, seed, progress=progress)
