@@ -488,10 +488,19 @@ def backtest(
     seed: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
-    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest)."""
+    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest),
+    or, with fmt "volumes", its expected calls against interval volumes (volume_backtest)."""
     from sim.calibrate.backtest import backtest as run_backtest
-    from sim.calibrate.logs import read_log
+    from sim.calibrate.logs import FORMATS, read_log
 
+    if fmt not in (*FORMATS, "volumes"):
+        raise ScenarioError(f"--format {fmt!r}: unknown; use one of {[*FORMATS, 'volumes']}")
     scenario, _ = load(scenario_path)
+    if fmt == "volumes":
+        from sim.calibrate.forecast import read_volumes
+        from sim.calibrate.volume_backtest import volume_backtest
+
+        series, interval_s = read_volumes(calls_path)
+        return volume_backtest(scenario, series, interval_s)
     log = read_log(calls_path, fmt, scenario.horizon.timezone)
     return run_backtest(scenario, log, replications, seed, progress=progress)

@@ -95,18 +95,55 @@ def queue_html(result: dict[str, Any]) -> str:
     return table + "<p>actual [simulated 95% prediction interval]; bold red: outside</p>"
 
 
+def volume_figures(result: dict[str, Any]) -> list[go.Figure]:
+    """Daily actual vs planned calls with the 95% PI, and the volume ratio per slot of the day."""
+    d = pd.DataFrame(result["days_detail"])
+    x = list(pd.to_datetime(d["date"]))
+    daily = go.Figure()
+    daily.add_trace(go.Scatter(x=x, y=d["pi_high"], mode="lines", line={"width": 0},
+                               showlegend=False))  # fmt: skip
+    daily.add_trace(go.Scatter(x=x, y=d["pi_low"], mode="lines", line={"width": 0}, fill="tonexty",
+                               fillcolor="rgba(31,119,180,0.18)",
+                               name="plan's 95% prediction interval"))  # fmt: skip
+    daily.add_trace(go.Scatter(x=x, y=d["planned"], name="planned", mode="markers",
+                               marker={"color": "#1f77b4"}))  # fmt: skip
+    daily.add_trace(go.Scatter(x=x, y=d["actual"], name="actual", mode="markers",
+                               marker={"color": "#d62728", "symbol": [
+                                   "x" if o else "circle" for o in d["outside"]]}))  # fmt: skip
+    daily.update_layout(title=f"calls per day: outside the PI on {result['days_outside_pi']:.0%} "
+                        "of days (x)", height=360, margin={"t": 50, "b": 30})  # fmt: skip
+    ratio = result["slot_of_day_ratio"]
+    hours = [int(s) * result["slot_s"] / 3600 for s in ratio]
+    shape = go.Figure(go.Bar(x=hours, y=list(ratio.values()), name="actual / planned"))
+    shape.add_hline(y=1.0, line={"dash": "dot", "color": "grey"})
+    shape.update_layout(title="volume ratio by time of day (intraday shape miss)", height=300,
+                        xaxis_title="hour", margin={"t": 50, "b": 30})  # fmt: skip
+    return [daily, shape]
+
+
 def report_html(result: dict[str, Any], title: str) -> str:
     """The whole report as one HTML page (plotly.js inlined once, so it opens offline)."""
+    if result.get("kind") == "volumes":
+        return _page(title, _volume_intro(result), "", volume_figures(result))
     figs = [metric_figure(result, m) for m in result["outside_share"]]
     figs.append(decomposition_figure(result))
-    parts = [f.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, f in enumerate(figs)]
     intro = (f"{result['start']} + {result['days']} days, {result['replications']} replications "
              f"(seed {result['seed']}), {result['slot_s'] // 60}-minute intervals, service level "
              f"threshold {result['sl_threshold_s']:g} s")  # fmt: skip
+    return _page(title, intro, f"<h2>Per queue</h2>{queue_html(result)}<h2>Per interval</h2>", figs)
+
+
+def _volume_intro(result: dict[str, Any]) -> str:
+    return (f"{result['start']} + {result['days']} days: actual {result['actual_calls']:,.0f} "
+            f"calls, planned {result['planned_calls']:,.0f} (ratio {result['volume_ratio']:.3f}); "
+            f"daily mean absolute error {result['daily_mape']:.1%}")  # fmt: skip
+
+
+def _page(title: str, intro: str, tables: str, figs: list[go.Figure]) -> str:
+    parts = [f.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, f in enumerate(figs)]
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(intro)}</p>"
-            f"<h2>Per queue</h2>{queue_html(result)}<h2>Per interval</h2>{''.join(parts)}"
-            "</body></html>")  # fmt: skip
+            f"{tables}{''.join(parts)}</body></html>")  # fmt: skip
 
 
 def write_report(result: dict[str, Any], path: Path, title: str, force: bool = False) -> None:

@@ -21,7 +21,9 @@ def register(app: typer.Typer) -> None:
 def backtest(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML (the plan)")],
     calls: Annotated[Path, typer.Argument(help="call log of the period the plan covered")],
-    fmt: Annotated[str, typer.Option("--format", help="anonymous-bank or csv")] = "anonymous-bank",
+    fmt: Annotated[
+        str, typer.Option("--format", help="anonymous-bank, csv or volumes (a volume CSV)")
+    ] = "anonymous-bank",
     replications: Annotated[int, typer.Option(min=2, help="simulated periods")] = 10,
     seed: Annotated[int, typer.Option(min=0)] = 1,
     out: Annotated[
@@ -32,7 +34,8 @@ def backtest(
     quiet: Quiet = False,
 ) -> None:
     """Offered, abandonment, ASA, SL, AHT and agents per hour and per queue vs simulated 95% PIs,
-    with the miss decomposed into volume, handle time and staffing ratios."""
+    with the miss decomposed into volume, handle time and staffing ratios; with --format volumes,
+    the volume part alone: calls per day and hour vs the plan's expectation (no simulation)."""
     from sim import api
     from sim.calibrate.backtest_report import check_out, write_report
 
@@ -52,6 +55,9 @@ def backtest(
     if as_json:
         sys.stdout.write(json.dumps(result, allow_nan=True) + "\n")
         return
+    if result.get("kind") == "volumes":
+        _print_volumes(result, out)
+        return
     out_console.print(f"back-test {result['start']} + {result['days']} days, "
                       f"{result['replications']} replications")  # fmt: skip
     for metric, share in result["outside_share"].items():
@@ -67,3 +73,23 @@ def backtest(
         out_console.print(f"  {queue:10} " + "  ".join(cells), soft_wrap=True)
     if out is not None:
         out_console.print(f"report: {out}")
+
+
+def _print_volumes(result: dict, out: Path | None) -> None:
+    """The volume back-test in a few lines: totals, daily error, days outside, worst days."""
+    p = out_console.print
+    p(f"volume back-test {result['start']} + {result['days']} days (dates in both the plan and the "
+      "volumes)")  # fmt: skip
+    p(f"  calls: actual {result['actual_calls']:,.0f}, planned {result['planned_calls']:,.0f}, "
+      f"volume ratio {result['volume_ratio']:.3f}")  # fmt: skip
+    p(f"  daily volume: mean absolute error {result['daily_mape']:.1%}; outside the plan's 95% PI "
+      f"on {result['days_outside_pi']:.0%} of days")  # fmt: skip
+    worst = sorted(result["days_detail"], key=lambda d: -abs(d["volume_ratio"] - 1))[:5]
+    for d in worst:
+        flag = " outside" if d["outside"] else ""
+        p(
+            f"  {d['date']}  actual {d['actual']:,.0f}  planned {d['planned']:,.0f} "
+            f"[{d['pi_low']:,.0f}, {d['pi_high']:,.0f}]  ratio {d['volume_ratio']:.3f}{flag}"
+        )
+    if out is not None:
+        p(f"report: {out}")
