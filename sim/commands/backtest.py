@@ -65,14 +65,25 @@ def backtest(
     out_console.print("per queue (actual [95% PI], * = outside):")
     for queue in sorted({r["queue"] for r in result["queues"]}):
         cells = [
-            f"{r['metric']} {r['actual']:.4g}{'*' if r['outside'] else ''} "
-            f"[{r['pi_low']:.4g}, {r['pi_high']:.4g}]"
+            f"{r['metric']} {_num(r['metric'], r['actual'])}{'*' if r['outside'] else ''} "
+            f"[{_num(r['metric'], r['pi_low'])}, {_num(r['metric'], r['pi_high'])}]"
             for r in result["queues"]
             if r["queue"] == queue
         ]
         out_console.print(f"  {queue:10} " + "  ".join(cells), soft_wrap=True)
     if out is not None:
         out_console.print(f"report: {out}")
+
+
+def _num(metric: str, value: float) -> str:
+    """A metric's value as a planner reads it: counts whole, shares in %, seconds to 0.1."""
+    if value != value:  # NaN: not defined (no call of that kind)
+        return "-"
+    if metric == "offered":
+        return f"{value:,.0f}"
+    if metric in ("abandon_share", "service_level"):
+        return f"{value:.1%}"
+    return f"{value:.1f}"
 
 
 def _print_volumes(result: dict, out: Path | None) -> None:
@@ -84,6 +95,12 @@ def _print_volumes(result: dict, out: Path | None) -> None:
       f"volume ratio {result['volume_ratio']:.3f}")  # fmt: skip
     p(f"  daily volume: mean absolute error {result['daily_mape']:.1%}; outside the plan's 95% PI "
       f"on {result['days_outside_pi']:.0%} of days")  # fmt: skip
+    by_slot = result["slot_of_day_ratio"]
+    if by_slot:
+        lo, hi = min(by_slot, key=by_slot.get), max(by_slot, key=by_slot.get)
+        hour = result["slot_s"] / 3600
+        p(f"  by time of day: ratio {by_slot[lo]:.3f} at {lo * hour:02.0f}h to {by_slot[hi]:.3f} "
+          f"at {hi * hour:02.0f}h (the intraday shape)")  # fmt: skip
     worst = sorted(result["days_detail"], key=lambda d: -abs(d["volume_ratio"] - 1))[:5]
     for d in worst:
         flag = " outside" if d["outside"] else ""
