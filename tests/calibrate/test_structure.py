@@ -92,3 +92,77 @@ def test_default_calibration_keeps_one_pool_but_reports_the_structure(bank_calib
     assert [g.name for g in bank_calibration.scenario.sites[0].groups] == ["agents"]
     assert {c.priority for c in bank_calibration.scenario.demand} == {1}
     assert bank_calibration.structure["policy"] == "longest_idle"
+
+
+def _two_type_scenario(groups: list[dict], priorities: tuple[int, int] = (1, 1)) -> dict:
+    profile = [0.0] * 8 + [1.0] * 12 + [0.0] * 4
+    demand = [
+        {"name": t, "channel": "voice", "language": t, "timezone": "UTC", "segment": t,
+         "volume_per_day": 700.0, "intraday_profile": profile, "priority": p,
+         "handle_time": {"dist": "exponential", "mean_s": 240.0},
+         "patience": {"dist": "exponential", "mean_s": 300.0}}
+        for t, p in zip(("x", "y"), priorities, strict=True)
+    ]  # fmt: skip
+    return {"name": "two", "horizon": {"start": "2026-01-05", "days": 7, "timezone": "UTC"},
+            "demand": demand, "sites": [{"name": "s", "timezone": "UTC", "location": "onshore",
+                                         "groups": groups}]}  # fmt: skip
+
+
+def _group(name: str, skills: list[str], n: int) -> dict:
+    return {"name": name, "skills": [{"language": s, "channel": "voice"} for s in skills],
+            "shifts": [{"start": "08:00", "end": "20:00", "headcount": n}]}  # fmt: skip
+
+
+def _simulated_calls(data: dict) -> pd.DataFrame:
+    from helpers import compiled
+
+    from sim.calibrate.observed import calls_from_contact_log
+    from sim.engine import simulate
+
+    model = compiled(data)
+    return calls_from_contact_log(simulate(model, 3, 0), model, pd.Timestamp("2026-01-05"))
+
+
+def test_priorities_are_recovered_from_a_log_ccsim_simulated_with_them():
+    """One shared pool serving x first: the log's overtakes give x the higher priority."""
+    calls = _simulated_calls(_two_type_scenario([_group("g", ["x", "y"], 6)], (1, 2)))
+    prio = type_priorities(calls)
+    assert prio["x"] < prio["y"]
+
+
+def test_cli_structure_recovers_dedicated_pools(tmp_path):
+    """`ccsim calibrate --structure` on a log of two dedicated groups writes one group per type,
+    with the two types at equal priority."""
+    from typer.testing import CliRunner
+
+    from sim.calibrate.logs import write_calls_csv
+    from sim.cli import app
+    from sim.scenario import load_scenario
+
+    data = _two_type_scenario([_group("gx", ["x"], 4), _group("gy", ["y"], 4)])
+    log = tmp_path / "log.csv"
+    write_calls_csv(_simulated_calls(data), pd.Timestamp("2026-01-05"), log)
+    out = tmp_path / "center.yaml"
+    args = [
+        "calibrate",
+        str(log),
+        "--format",
+        "csv",
+        "--timezone",
+        "UTC",
+        "--out",
+        str(out),
+        "--report",
+        str(tmp_path / "report"),
+        "--replications",
+        "2",
+        "--structure",
+        "-q",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    sc = load_scenario(out)
+    skills = sorted(tuple(k.language.split("_")[-1] for k in g.skills) for g in sc.sites[0].groups)
+    assert skills == [("x",), ("y",)]
+    assert len({c.priority for c in sc.demand}) == 1
+    assert "Agent groups" in out.read_text()
