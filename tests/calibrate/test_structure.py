@@ -166,3 +166,15 @@ def test_cli_structure_recovers_dedicated_pools(tmp_path):
     assert skills == [("x",), ("y",)]
     assert len({c.priority for c in sc.demand}) == 1
     assert "Agent groups" in out.read_text()
+
+
+def test_structure_note_states_what_was_inferred_and_how_sure(bank_calibration):
+    """The report's note names the pools, priorities, the strict-priority evidence with its
+    interval, the agent-choice check, and says the default scenario does not use them."""
+    from sim.calibrate.explain import structure_note
+
+    note = structure_note(bank_calibration)
+    st = bank_calibration.structure
+    assert "not used" in note and f"{len(st['pools'])} agent pools" in note
+    assert f"{st['strict_priority']['share_first']:.1%}" in note
+    assert f"{st['agent_choice']['longest_idle_share']:.1%}" in note
