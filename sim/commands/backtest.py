@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from sim.commands.common import fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 
 
@@ -30,7 +30,7 @@ def backtest(
         Path | None, typer.Option(help="write a plotly HTML report to this new file")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="overwrite --out if it exists")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
     """Offered, abandonment, ASA, SL, AHT and agents per hour and per queue vs simulated 95% PIs,

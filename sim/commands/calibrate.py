@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.commands.common import fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 
 
@@ -52,7 +52,7 @@ def calibrate(
             "(default: one FCFS pool; the inference is in calibration.json either way)",
         ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
     """Calibrate a scenario from a call log and validate it against the log by simulation."""

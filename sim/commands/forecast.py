@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sim.commands.common import fail, out_console
+from sim.commands.options import AsJson
 from sim.errors import ScenarioError
 
 forecast_app = typer.Typer(help="Forecasts: import interval volumes as scenario demand.",
@@ -42,7 +43,7 @@ def import_(
             "file's last date, staffed by Erlang C 80/20 (new YAML file)"
         ),
     ] = None,  # fmt: skip
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Profiles, volume and gamma day factor from interval volumes; simulated check; what-if."""
     from sim.calibrate.forecast import import_forecast, simulated_dispersion, staffing_what_if
