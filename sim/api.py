@@ -22,6 +22,7 @@ from sim.experiments.replications import Progress
 from sim.experiments.segments import run_segmented
 from sim.experiments.sequential import Precision, run_until_precise
 from sim.experiments.sweep import SweepResult
+from sim.jsonsafe import json_ready
 from sim.model import CHANNELS, Model, compile_model
 from sim.results import RunResult
 from sim.scenario import BUNDLED_DIR, DEFAULT_SCENARIO, Scenario, load_scenario
@@ -44,7 +45,7 @@ __all__ = [  # the public names, including what the dashboard uses from deeper p
     "calibrate_log", "ccsim_version", "compare", "compare_runs", "default_store", "erlang_a",
     "erlang_c", "from_dict", "journey_flows", "list_results", "load", "open_result", "parse",
     "reconcile", "roster_presence", "run", "run_model", "save_result", "schedule", "staff",
-    "sweep", "understaffed",
+    "sweep", "understaffed", "json_ready",
 ]  # fmt: skip
 __all__ += [  # what-if edits on scenario dicts (sim.scenario.edits)
     "add_shift", "headcount_by_site", "horizon_dates", "peak_table", "remove_peak", "remove_shift",

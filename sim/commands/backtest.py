@@ -12,6 +12,7 @@ import typer
 from sim.commands.common import fail, out_console, progress_bar
 from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
+from sim.jsonsafe import json_ready
 
 
 def register(app: typer.Typer) -> None:
@@ -26,6 +27,9 @@ def backtest(
     ] = "anonymous-bank",
     replications: Annotated[int, typer.Option(min=2, help="simulated periods")] = 10,
     seed: Annotated[int, typer.Option(min=0)] = 1,
+    days: Annotated[
+        int | None, typer.Option(min=1, help="only the log's first DAYS days (a quick look)")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="write a plotly HTML report to this new file")
     ] = None,
@@ -45,7 +49,7 @@ def backtest(
         with progress_bar("back-test", quiet) as bar:
             task = bar.add_task("simulate", total=replications)
             result = api.backtest(
-                scenario, calls, fmt, replications=replications, seed=seed,
+                scenario, calls, fmt, replications=replications, seed=seed, days=days,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
         if out is not None:
@@ -53,7 +57,7 @@ def backtest(
     except ScenarioError as exc:
         fail(exc)
     if as_json:
-        sys.stdout.write(json.dumps(result, allow_nan=True) + "\n")
+        sys.stdout.write(json.dumps(json_ready(result), allow_nan=False) + "\n")
         return
     if result.get("kind") == "volumes":
         _print_volumes(result, out)

@@ -122,8 +122,9 @@ def test_backtest_on_the_bank_log_flags_and_decomposes(bank_cal):
 
 
 def test_cli_backtest_json_report_and_overwrite_rule_on_a_bank_slice(bank_slice, tmp_path):
-    """`ccsim backtest` prints JSON and writes an HTML report; an existing --out exits 2 unless
-    --force; an unknown --format exits 2 naming it."""
+    """`ccsim backtest` prints strict JSON (undefined values null, never NaN) and writes an HTML
+    report; an existing --out exits 2 unless --force; an unknown --format exits 2 naming it;
+    --days 1 keeps only the first day."""
     import json
 
     from typer.testing import CliRunner
@@ -138,7 +139,7 @@ def test_cli_backtest_json_report_and_overwrite_rule_on_a_bank_slice(bank_slice,
     args = ["backtest", str(plan), str(calls), "--replications", "2", "--out", str(out), "-q"]
     ok = runner.invoke(app, [*args, "--json"])
     assert ok.exit_code == 0, ok.output
-    result = json.loads(ok.stdout)
+    result = json.loads(ok.stdout, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
     assert result["days"] == len(SLICE_DAYS) and "service_level" in result["outside_share"]
     assert {r["queue"] for r in result["queues"]} >= {"PS", "NW"}
     page = out.read_text()
@@ -149,3 +150,7 @@ def test_cli_backtest_json_report_and_overwrite_rule_on_a_bank_slice(bank_slice,
     forced = runner.invoke(app, [*args, "--force"])
     assert forced.exit_code == 0, forced.output
     assert "per queue" in forced.stdout and "report:" in forced.stdout
+    first = runner.invoke(app, ["backtest", str(plan), str(calls), "--replications", "2", "-q",
+                                "--days", "1", "--json"])  # fmt: skip
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["days"] == 1
