@@ -109,6 +109,13 @@ class RunResult:
         flat.insert(4, "interval_start_local", start.dt.tz_convert(zone).dt.tz_localize(None))
         return flat
 
+    def site_interval_table(self) -> pd.DataFrame:
+        """Per (site, channel, interval): SL, ASA, abandonment, counts and the site's occupancy,
+        with interval starts on the site's clock (see `sim.site_intervals`)."""
+        from sim.site_intervals import site_interval_table
+
+        return site_interval_table(self)
+
 
 def _metrics(row: pd.Series) -> dict[str, dict[str, float | None]]:
     metrics = row.index.get_level_values(0).unique()
