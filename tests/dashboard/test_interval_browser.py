@@ -71,7 +71,7 @@ def test_pick_a_day_shows_each_site_with_its_target_and_csv_downloads(
     dash_duo.find_element("#res-int-csv-btn").click()
     path = downloads / "peak_season-intervals.csv"
     wait_for_file(path)
-    table = pd.read_csv(path)
+    table = pd.read_csv(path, low_memory=False)
     expected = peak_result.interval_table()
     assert len(table) == len(expected)
     assert {"site_timezone", "interval_start_site", "service_level_ci95_low"} <= set(table)

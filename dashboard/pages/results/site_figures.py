@@ -82,15 +82,18 @@ def site_figure(
     return fig
 
 
-def heatmap_grid(rows: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Sites x local time of day ('HH:MM'): the metric's mean, and its offered and answered."""
+def heatmap_grid(rows: pd.DataFrame, metric: str, sites: list[str]) -> pd.DataFrame:
+    """Sites (in `sites` order) x local time of day ('HH:MM'): the metric's mean, offered and
+    answered contacts, and each cell's local date and time."""
     frame = rows[["site", metric, "offered", "answered"]].assign(
-        clock=rows["interval_start_site"].dt.strftime("%H:%M")
+        clock=rows["interval_start_site"].dt.strftime("%H:%M"),
+        when=rows["interval_start_site"].dt.strftime("%a %d %b %H:%M"),
     )
-    return frame.pivot_table(
-        index="site", columns="clock", values=[metric, "offered", "answered"], aggfunc="mean",
-        dropna=False,
+    grid = frame.pivot_table(
+        index="site", columns="clock", values=[metric, "offered", "answered", "when"],
+        aggfunc="first", dropna=False,
     )  # fmt: skip
+    return grid.reindex([s for s in sites if s in grid.index])
 
 
 def interval_heatmap(
@@ -100,7 +103,7 @@ def interval_heatmap(
     MIN_CONTACTS contacts offered (mean per replication); hovers give the contact counts."""
     if rows.empty:
         return placeholder("Interval x site", f"No {channel} contacts on this day")
-    grid = heatmap_grid(rows, metric)
+    grid = heatmap_grid(rows, metric, list(zones))
     sites, clocks = list(grid.index), list(grid[metric].columns)
     f = scale(metric, channel)
     value = grid[metric].to_numpy(dtype=float)
@@ -111,14 +114,20 @@ def interval_heatmap(
     text = np.vectorize(lambda v: format_value(metric, v, channel=channel))(
         np.where(np.isnan(value), np.nan, value))  # fmt: skip
     labels = [f"{s} ({zones.get(s, '')})" for s in sites]
-    custom = np.dstack([offered, answered, text]).tolist()
+    when = grid["when"].to_numpy(dtype=object)
+    custom = [
+        [[float(o), float(a), t, w] for o, a, t, w in zip(*row, strict=True)]
+        for row in zip(offered, answered, text, when, strict=True)
+    ]  # numbers stay numbers for the hover's formats
     share = kpi(metric).kind == SHARE
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
-        z=np.where(few, 1.0, np.nan).tolist(), x=clocks, y=labels, colorscale=[[0, GREY], [1, GREY]],
-        showscale=False, customdata=custom, xgap=1, ygap=1, name="too few contacts",
-        hovertemplate="%{y}, %{x} local: too few contacts to read (%{customdata[0]:.1f} offered,"
-                      f" fewer than {MIN_CONTACTS:g})<extra></extra>",
+        z=np.where(few, 1.0, np.nan).tolist(), x=clocks, y=labels,
+        colorscale=[[0, GREY], [1, GREY]], showscale=False, customdata=custom, xgap=1, ygap=1,
+        name="too few contacts",
+        hovertemplate="%{y}, %{customdata[3]} local: too few contacts to read "
+                      f"(%{{customdata[0]:.1f}} offered, fewer than {MIN_CONTACTS:g})"
+                      "<extra></extra>",
     ))  # fmt: skip
     good_high = kpi(metric).higher_is_better
     fig.add_trace(go.Heatmap(
@@ -127,9 +136,9 @@ def interval_heatmap(
         zmin=0.0 if share else None, zmax=1.0 if share else None,
         colorbar={"title": {"text": _axis(metric, channel).replace(" (", "<br>(")},
                   **({"tickformat": ".0%"} if share else {})},
-        hovertemplate="%{y}, %{x} local: %{customdata[2]}<br>%{customdata[0]:.1f} contacts "
-                      "offered, %{customdata[1]:.1f} answered (mean per replication)"
-                      "<extra></extra>",
+        hovertemplate="%{y}, %{customdata[3]} local: %{customdata[2]}<br>"
+                      "%{customdata[0]:.1f} contacts offered, %{customdata[1]:.1f} answered "
+                      "(mean per replication)<extra></extra>",
     ))  # fmt: skip
     fig = style(
         fig,
@@ -140,4 +149,5 @@ def interval_heatmap(
         height=200 + 60 * len(sites),
     )
     fig.update_xaxes(type="category", tickangle=-90)
+    fig.update_yaxes(autorange="reversed")  # sites top-down in the scenario's order
     return fig
