@@ -113,3 +113,11 @@ def test_single_site_service_level_is_the_registry_ratio_by_hand():
     channel = kpis.loc[("channel", "voice")].loc[rows.index]
     for metric in ("service_level", "asa_s", "abandon_rate", "offered"):
         np.testing.assert_allclose(rows[metric], channel[metric], rtol=1e-12, err_msg=metric)
+
+
+def test_runs_without_site_rows_give_an_empty_site_table(result):
+    """A run stored before per-site KPIs existed gives an empty table (the page then says so)."""
+    old = copy.copy(result)
+    old.intervals = result.intervals.drop(index=DIMENSION, level="dimension")
+    table = old.site_interval_table()
+    assert table.empty and list(table.columns)[:4] == ["site", "channel", "timezone", "interval"]
