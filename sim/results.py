@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.engine import ContactLog
 from sim.engine.log import ISSUE_STATUS_NAMES, STATUS_NAMES
+from sim.kpis.site_share import NO_SITE as NO_SITE  # key of contacts no site staffed
 from sim.model import Model
 
 CONSERVATION_IDENTITY = (

@@ -1,7 +1,8 @@
 """Per-site interval KPIs on each site's own clock: SL, ASA, abandonment, occupancy by channel.
 
 The contact KPIs come from the `site_channel` rows of a run's intervals (see `sim.kpis.site_share`
-for how contacts no agent took are shared among sites); occupancy and agents logged in are the
+for how contacts no agent took are shared among sites, and the `no_site` rows of
+queues nobody staffed); occupancy and agents logged in are the
 site's own (agents serve every channel they have). Each interval carries its start in UTC, in the
 site's local time and in the reporting time zone, so a planner can pick "Black Friday" on either
 calendar.
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.kpis.registry import COUNT, REGISTRY
-from sim.kpis.site_share import DIMENSION
+from sim.kpis.site_share import DIMENSION, NO_SITE
 
 if TYPE_CHECKING:
     from sim.results import RunResult
@@ -37,6 +38,7 @@ def site_interval_table(result: RunResult) -> pd.DataFrame:
         return pd.DataFrame(columns=FIRST)
     model = result.model
     zones = dict(zip(model.site_names, model.site_timezones, strict=True))
+    zones[NO_SITE] = model.scenario.reporting.timezone  # unstaffed queues: the customers' clock
     grid = table.loc[table["dimension"] == "overall", ["interval", "interval_start_utc"]]
     grid = grid.drop_duplicates("interval")
     keys = rows["key"].drop_duplicates().str.split("/", n=1, expand=True)

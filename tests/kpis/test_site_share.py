@@ -16,7 +16,7 @@ from sim.kpis.compute import compute_kpis
 from sim.kpis.contacts import contact_frame
 from sim.kpis.grouping import Cells
 from sim.kpis.ratios import SUMMED
-from sim.kpis.site_share import DIMENSION, site_share_sums
+from sim.kpis.site_share import DIMENSION, NO_SITE, site_share_sums
 from sim.scenario import scenario_from_dict
 
 COUNTS = ("offered", "queued", "answered", "abandoned", "blocked", "waiting_end")
@@ -39,7 +39,7 @@ def result():
 
 
 def test_sites_counts_add_up_to_overall_per_interval_in_one_replication():
-    """In every interval, each count summed over the sites equals the overall count exactly."""
+    """In every interval, each count summed over the sites (and no_site) equals the overall one."""
     model = compiled(two_sites())
     kpis = compute_kpis(simulate(model, seed=5), model).intervals
     sites = kpis.loc[DIMENSION, list(COUNTS)].groupby(level="interval").sum()
@@ -48,28 +48,23 @@ def test_sites_counts_add_up_to_overall_per_interval_in_one_replication():
     np.testing.assert_allclose(sites.to_numpy(), overall.to_numpy(), rtol=1e-12, atol=1e-9)
 
 
-def test_unserved_contacts_follow_the_sites_served_share_else_home_sites():
-    """Abandons split 3:1 where sites served 3 and 1; evenly over home sites where none served."""
+def test_unserved_contacts_follow_the_sites_served_share_else_no_site():
+    """Abandons split 3:1 where sites took 3 and 1; where no site took any they stay unsited."""
     count = np.zeros((1, 3, 2))  # one type; site slots (none, a, b); two intervals
     count[0, :, 0] = [4, 3, 1]
     count[0, :, 1] = [2, 0, 0]
     sums = {c: np.zeros((1, 3, 2)) for c in SUMMED}
     sums["offered"] = count.copy()
     sums["abandoned"][0, 0] = [4, 2]
-    model = SimpleNamespace(
-        site_names=["a", "b"], n_types=1, type_channel=np.array([0]),
-        group_site=np.array([0, 1]), delay_s=np.array([[0.0], [0.0]]),
-    )  # fmt: skip
+    model = SimpleNamespace(site_names=["a", "b"], n_types=1, type_channel=np.array([0]))
     frame = site_share_sums(Cells(first=10, count=count, sums=sums), model)
     abandoned = frame["abandoned"].to_dict()
     assert abandoned[(DIMENSION, "a/voice", 10)] == pytest.approx(3.0)
     assert abandoned[(DIMENSION, "b/voice", 10)] == pytest.approx(1.0)
-    assert abandoned[(DIMENSION, "a/voice", 11)] == pytest.approx(1.0)
-    assert abandoned[(DIMENSION, "b/voice", 11)] == pytest.approx(1.0)
-    model.delay_s = np.array([[np.inf], [30.0]])  # only b may take it, after an overflow delay
-    frame = site_share_sums(Cells(first=10, count=count, sums=sums), model)
+    assert abandoned[(DIMENSION, f"{NO_SITE}/voice", 11)] == pytest.approx(2.0)
     assert (DIMENSION, "a/voice", 11) not in frame.index
-    assert frame.loc[(DIMENSION, "b/voice", 11), "abandoned"] == pytest.approx(2.0)
+    assert (DIMENSION, f"{NO_SITE}/voice", 10) not in frame.index
+    assert frame["offered"].sum() == pytest.approx(count.sum())
 
 
 def test_site_local_nine_is_the_utc_fifteen_interval_for_a_site_at_utc_minus_six(result):

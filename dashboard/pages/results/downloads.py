@@ -2,7 +2,8 @@
 
 The summary table has one row per (dimension, key, metric) with its statistics; the interval table
 one row per (dimension, key, interval) with each KPI's mean, se, CI and n, the interval start in
-UTC and in the reporting time zone, and for site rows on the site's own clock.
+UTC and in the reporting time zone, and for site rows on the site's own clock (`no_site` rows,
+queues no site staffed, on the reporting clock).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import io
 
 import pandas as pd
 
-from sim.results import RunResult
+from sim.results import NO_SITE, RunResult
 
 DOWNLOAD_STATS = ("mean", "se", "ci95_low", "ci95_high", "n")
 SITE_DIMENSIONS = ("site", "site_channel")  # keys 'site' and 'site/channel'
@@ -31,6 +32,7 @@ def interval_table(result: RunResult) -> pd.DataFrame:
     table = result.interval_table()
     model = result.model
     zones = dict(zip(model.site_names, model.site_timezones, strict=True))
+    zones[NO_SITE] = model.scenario.reporting.timezone  # queues no site staffed
     site_rows = table["dimension"].isin(SITE_DIMENSIONS)
     zone = table["key"].where(site_rows).str.split("/").str[0].map(zones)
     local = pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns]")

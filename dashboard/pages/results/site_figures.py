@@ -16,11 +16,13 @@ from dashboard.shared.clock import day_label, time_axis_title
 from dashboard.shared.format import fmt_threshold
 from dashboard.shared.plotting import PALETTE, band, placeholder, style
 from sim.kpis.registry import SHARE, display_unit, format_value, kpi, scale
+from sim.results import NO_SITE
 
 SITE_KPIS = ("service_level", "asa_s", "abandon_rate", "occupancy")
 HEATMAP_KPIS = ("service_level", "asa_s", "abandon_rate")  # contact KPIs: counts decide the grey
 MIN_CONTACTS = 10.0  # mean contacts offered per interval and replication for a cell to be read
 GREY = "#d9dde3"
+NO_SITE_LABEL = "no site staffed the queue (reporting time)"
 
 
 def title_case(text: str) -> str:
@@ -103,7 +105,7 @@ def interval_heatmap(
     MIN_CONTACTS contacts offered (mean per replication); hovers give the contact counts."""
     if rows.empty:
         return placeholder("Interval x site", f"No {channel} contacts on this day")
-    grid = heatmap_grid(rows, metric, list(zones))
+    grid = heatmap_grid(rows, metric, [*zones, NO_SITE])
     sites, clocks = list(grid.index), list(grid[metric].columns)
     f = scale(metric, channel)
     value = grid[metric].to_numpy(dtype=float)
@@ -113,7 +115,7 @@ def interval_heatmap(
     shown = np.where(few, np.nan, value * f)
     text = np.vectorize(lambda v: format_value(metric, v, channel=channel))(
         np.where(np.isnan(value), np.nan, value))  # fmt: skip
-    labels = [f"{s} ({zones.get(s, '')})" for s in sites]
+    labels = [NO_SITE_LABEL if s == NO_SITE else f"{s} ({zones[s]})" for s in sites]
     when = grid["when"].to_numpy(dtype=object)
     custom = [
         [[float(o), float(a), t, w] for o, a, t, w in zip(*row, strict=True)]

@@ -119,8 +119,9 @@ def section() -> html.Section:
         ], className="toolbar-inline"),
         html.P("Each site on its own local clock. Abandoned contacts reach no agent, so no site: "
                "each interval's unanswered contacts of a queue are shared among the sites in "
-               "proportion to the contacts of that queue each answered (evenly among its home "
-               "sites where none did), so the sites' counts add up to the channel's. The dashed "
+               "proportion to the contacts of that queue each took; where no site took any (the "
+               "queue was not staffed) they show in the heatmap as 'no site', so the counts add "
+               "up to the channel's. The dashed "
                "line is the channel's SL target; the dotted one its SL threshold. The scenario "
                "sets no target for abandonment or occupancy. Occupancy is the site's agents "
                "over every channel they serve.", className="panel-note"),
