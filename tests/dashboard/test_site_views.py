@@ -42,11 +42,12 @@ def test_views_draw_one_chart_per_site_with_the_channel_target(
     model = small_result.model
     zone = dict(zip(model.site_names, model.site_timezones, strict=True))
     for chart in charts:
-        fig = chart.figure
-        assert any(s.y0 == target and s.y1 == target for s in fig.layout.shapes), chart.id
+        layout = chart.figure["layout"]
+        assert any(s["y0"] == target == s["y1"] and s["yref"] == "y" for s in layout["shapes"])
         assert f"{zone[chart.id.removeprefix('res-site-chart-')]} local time" in str(
-            fig.layout.xaxis3.title.text
+            layout["xaxis3"]["title"]["text"]
         )
+        assert {t["yaxis"] for t in chart.figure["data"]} == {"y", "y2", "y3", "y4"}
     assert f"fewer than {sf.MIN_CONTACTS:g} voice contacts" in note
     assert "grey: fewer than" in heat.layout.title.text
 

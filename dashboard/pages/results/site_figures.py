@@ -10,11 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard.shared.clock import day_label, time_axis_title
 from dashboard.shared.format import fmt_threshold
-from dashboard.shared.plotting import PALETTE, band, placeholder, style
+from dashboard.shared.plotting import FONT, PALETTE, band_spec, placeholder, style, template_white
 from sim.kpis.registry import SHARE, display_unit, format_value, kpi, scale
 from sim.results import NO_SITE
 
@@ -36,52 +35,82 @@ def _axis(metric: str, channel: str) -> str:
     return f"{label} ({unit})" if unit else label
 
 
+# 2 x 2 panels: (x axis domain, y axis domain) of SITE_KPIS in order
+PANELS = (((0.0, 0.455), (0.57, 1.0)), ((0.545, 1.0), (0.57, 1.0)),
+          ((0.0, 0.455), (0.0, 0.43)), ((0.545, 1.0), (0.0, 0.43)))  # fmt: skip
+
+
+def _line_at(y: float, axis: str, color: str, dash: str, text: str, top: bool) -> tuple:
+    """A horizontal reference line across one panel, with its label at the right end."""
+    shape = {"type": "line", "xref": f"x{axis} domain", "x0": 0, "x1": 1, "yref": f"y{axis}",
+             "y0": y, "y1": y, "line": {"color": color, "dash": dash, "width": 1.5}}  # fmt: skip
+    note = {"xref": f"x{axis} domain", "x": 1, "yref": f"y{axis}", "y": y, "text": text,
+            "showarrow": False, "xanchor": "right", "yanchor": "bottom" if top else "top",
+            "font": {"size": 12}}  # fmt: skip
+    return shape, note
+
+
 def site_figure(
     rows: pd.DataFrame, site: str, channel: str, target: float, threshold_s: float, day: str
-) -> go.Figure:
+) -> go.Figure | dict:
     """One site's SL, ASA, abandonment and occupancy per interval (site local time), 95% CI bands;
-    the channel's SL target on the SL panel and its threshold on the ASA panel."""
+    the channel's SL target on the SL panel and its threshold on the ASA panel.
+
+    Built as a plain figure dict: plotly.py's validation cost ~0.5 s per site for 200 points.
+    """
     if rows.empty:
         return placeholder(f"{site}: {channel}", f"No {channel} contacts at {site} on this day")
     zone = str(rows["timezone"].iloc[0])
-    titles = [f"{title_case(kpi(m).label)}" for m in SITE_KPIS]
-    fig = make_subplots(rows=2, cols=2, shared_xaxes=True, subplot_titles=titles,
-                        vertical_spacing=0.14, horizontal_spacing=0.09)  # fmt: skip
-    x = rows["interval_start_site"]
+    x = rows["interval_start_site"].dt.strftime("%Y-%m-%d %H:%M").tolist()
+    traces: list[dict] = []
+    layout: dict = {"template": template_white(), "font": FONT, "height": 560,
+                    "margin": {"l": 70, "r": 20, "t": 90, "b": 60}, "showlegend": False,
+                    "title": {"text": f"{site} ({zone}): {channel} per interval, "
+                              f"{day_label(day)} (shaded: 95% CI)", "x": 0.01, "xanchor": "left"},
+                    "annotations": [], "shapes": []}  # fmt: skip
+    x_title = time_axis_title(rows["interval_start_utc"], zone)
     for i, metric in enumerate(SITE_KPIS):
-        r, c = divmod(i, 2)
+        axis = "" if i == 0 else str(i + 1)
+        (x0, x1), (y0, y1) = PANELS[i]
         f = scale(metric, channel)
         color = PALETTE[i % len(PALETTE)]
         clip = (kpi(metric).lo * f, kpi(metric).hi * f)
         low, high = rows[f"{metric}_ci95_low"] * f, rows[f"{metric}_ci95_high"] * f
-        fig.add_trace(band(x, low, high, color, metric, clip), row=r + 1, col=c + 1)
-        text = [format_value(metric, v, channel=channel) for v in rows[metric]]
-        fig.add_trace(go.Scatter(
-            x=x, y=rows[metric] * f, name=title_case(kpi(metric).label), mode="lines+markers",
-            marker={"size": 4}, line={"color": color, "width": 1.8}, text=text,
-            customdata=rows["offered"], showlegend=False,
-            hovertemplate="%{x|%a %d %b %H:%M}: %{text}<br>%{customdata:.1f} contacts offered"
-                          "<extra></extra>",
-        ), row=r + 1, col=c + 1)  # fmt: skip
-        fig.update_yaxes(title_text=_axis(metric, channel), row=r + 1, col=c + 1,
-                         rangemode="tozero")  # fmt: skip
-        if kpi(metric).kind == SHARE:
-            fig.update_yaxes(tickformat=".0%", range=[-0.03, 1.05], row=r + 1, col=c + 1)
-    fig.add_hline(y=target, line={"color": "#d62728", "dash": "dash", "width": 1.5},
-                  annotation_text=f"target {target:.0%} within {fmt_threshold(threshold_s)}",
-                  annotation_position="bottom right", row=1, col=1)  # fmt: skip
-    fig.add_hline(y=threshold_s * scale("asa_s", channel),
-                  line={"color": "#7b8794", "dash": "dot", "width": 1.5},
-                  annotation_text=f"SL threshold {fmt_threshold(threshold_s)}",
-                  annotation_position="top right", row=1, col=2)  # fmt: skip
-    fig = style(
-        fig,
-        f"{site} ({zone}): {channel} per interval, {day_label(day)} (shaded: 95% CI)",
-        height=560,
-    )
-    fig.update_xaxes(title_text=time_axis_title(rows["interval_start_utc"], zone), row=2)
-    fig.update_xaxes(tickformat="%H:%M")
-    return fig
+        where = {"xaxis": f"x{axis}", "yaxis": f"y{axis}"}
+        traces.append(band_spec(x, low, high, color, metric, clip) | where)
+        y = (rows[metric] * f).astype(float)
+        traces.append({
+            "type": "scatter", "x": x, "y": [None if v != v else v for v in y],
+            "name": title_case(kpi(metric).label), "mode": "lines+markers",
+            "marker": {"size": 4}, "line": {"color": color, "width": 1.8},
+            "text": [format_value(metric, v, channel=channel) for v in rows[metric]],
+            "customdata": rows["offered"].astype(float).tolist(),
+            "hovertemplate": "%{x|%a %d %b %H:%M}: %{text}<br>%{customdata:.1f} contacts "
+                             "offered<extra></extra>",
+        } | where)  # fmt: skip
+        share = kpi(metric).kind == SHARE
+        layout[f"xaxis{axis}"] = {"domain": [x0, x1], "anchor": f"y{axis}", "type": "date",
+                                  "tickformat": "%H:%M", "title": {"text": x_title if i >= 2
+                                                                   else ""},
+                                  **({} if i == 0 else {"matches": "x"})}  # fmt: skip
+        layout[f"yaxis{axis}"] = {"domain": [y0, y1], "anchor": f"x{axis}",
+                                  "title": {"text": _axis(metric, channel)},
+                                  **({"tickformat": ".0%", "range": [-0.03, 1.05]} if share
+                                     else {"rangemode": "tozero"})}  # fmt: skip
+        layout["annotations"].append({
+            "text": title_case(kpi(metric).label), "xref": "paper", "yref": "paper",
+            "x": (x0 + x1) / 2, "y": y1, "xanchor": "center", "yanchor": "bottom",
+            "showarrow": False, "font": {"size": 15},
+        })  # fmt: skip
+    for shape, note in (
+        _line_at(target, "", "#d62728", "dash",
+                 f"target {target:.0%} within {fmt_threshold(threshold_s)}", top=False),
+        _line_at(threshold_s * scale("asa_s", channel), "2", "#7b8794", "dot",
+                 f"SL threshold {fmt_threshold(threshold_s)}", top=True),
+    ):  # fmt: skip
+        layout["shapes"].append(shape)
+        layout["annotations"].append(note)
+    return {"data": traces, "layout": layout}
 
 
 def heatmap_grid(rows: pd.DataFrame, metric: str, sites: list[str]) -> pd.DataFrame:
