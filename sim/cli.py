@@ -18,7 +18,7 @@ from sim.cli_render import verify_table
 from sim.commands import COMMAND_MODULES
 from sim.commands import options as opts
 from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 
 app = typer.Typer(
@@ -52,7 +52,7 @@ def run(
         api.DEFAULT_REPLICATIONS
     ),
     seed: Annotated[int, typer.Option(min=0, help="random seed")] = api.DEFAULT_SEED,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
     quiet: Quiet = False,
     out: Annotated[
         Path | None, typer.Option(help="write KPIs and contact logs (Parquet) to this new folder")
@@ -108,7 +108,7 @@ def verify(
     simulate: Annotated[
         bool, typer.Option("--simulate", help="also simulate each case and compare")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
     quiet: Quiet = False,
     seed: Annotated[int, typer.Option(min=0, help="random seed for --simulate")] = api.DEFAULT_SEED,
 ) -> None:
@@ -208,3 +208,7 @@ for _name in COMMAND_MODULES:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

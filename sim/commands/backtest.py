@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sim.commands.common import fail, out_console
+from sim.commands.options import AsJson
 from sim.errors import ScenarioError
 
 
@@ -23,7 +24,7 @@ def backtest(
     fmt: Annotated[str, typer.Option("--format", help="anonymous-bank or csv")] = "anonymous-bank",
     replications: Annotated[int, typer.Option(min=2, help="simulated periods")] = 10,
     seed: Annotated[int, typer.Option(min=0)] = 1,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Offered, abandonment, ASA, AHT and agents per hour vs simulated 95% PIs, with the miss
     decomposed into volume, handle time and staffing ratios."""

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.commands.common import fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 
 
@@ -44,7 +44,7 @@ def calibrate(
     timezone: Annotated[
         str | None, typer.Option(help="IANA zone of the log's clock (bank: Asia/Jerusalem)")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
     """Calibrate a scenario from a call log and validate it against the log by simulation."""

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sim.commands.common import fail, out_console
+from sim.commands.options import AsJson
 from sim.errors import ScenarioError
 
 forecast_app = typer.Typer(help="Forecasts: import interval volumes as scenario demand.",
@@ -32,7 +33,7 @@ def import_(
     quantile: Annotated[float, typer.Option(help="day-factor quantile to staff for")] = 0.9,
     replications: Annotated[int, typer.Option(min=2, help="simulations of the day variance")] = 10,
     seed: Annotated[int, typer.Option(min=0)] = 1,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Profiles, volume and gamma day factor from interval volumes; simulated check; what-if."""
     from sim.calibrate.forecast import import_forecast, simulated_dispersion, staffing_what_if
