@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -557,9 +557,11 @@ def backtest(
     *,
     replications: int = 10,
     seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
     days: int | None = None,
 ) -> dict:
-    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest).
+    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest),
+    or, with fmt "volumes", its expected calls against interval volumes (volume_backtest).
 
     `days` keeps only the log's first days and shortens the horizon to them (a quick look).
     """
@@ -567,15 +569,23 @@ def backtest(
 
     from sim.calibrate.backtest import backtest as run_backtest
     from sim.calibrate.demand import DAY_S
-    from sim.calibrate.logs import read_log
+    from sim.calibrate.logs import FORMATS, read_log
 
+    if fmt not in (*FORMATS, "volumes"):
+        raise ScenarioError(f"--format {fmt!r}: unknown; use one of {[*FORMATS, 'volumes']}")
     if days is not None and days < 1:
         raise ScenarioError(f"days must be at least 1 (got {days})")
     scenario, _ = load(scenario_path)
+    if fmt == "volumes":
+        from sim.calibrate.forecast import read_volumes
+        from sim.calibrate.volume_backtest import volume_backtest
+
+        series, interval_s = read_volumes(calls_path)
+        return volume_backtest(scenario, series, interval_s)
     log = read_log(calls_path, fmt, scenario.horizon.timezone)
     if days is not None and days < log.days:
         calls = log.calls[log.calls["arrival_s"] < days * DAY_S].reset_index(drop=True)
         log = dataclasses.replace(log, calls=calls, days=days)
     if days is not None and days < scenario.horizon.days:
         scenario, _ = load(scenario, [f"horizon.days={days}"])
-    return run_backtest(scenario, log, replications, seed)
+    return run_backtest(scenario, log, replications, seed, progress=progress)

@@ -65,8 +65,9 @@ def backtest_job(
     progress(0, replications)
     start = time.monotonic()
     result = api.backtest(
-        scenario, Path(log_path), fmt, replications=replications, seed=seed, days=days
-    )
+        scenario, Path(log_path), fmt, replications=replications, seed=seed, days=days,
+        progress=progress,
+    )  # fmt: skip
     wall_time_s = time.monotonic() - start
     record = {"plan": plan_label, "log": log_label, "result": json_ready(result)}
     token = put_record(Path(work_dir), record)
