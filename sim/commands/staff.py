@@ -167,6 +167,8 @@ def register(app: typer.Typer) -> None:
         out_console.print(summary_table(result))
         if result.pooling is not None:
             out_console.print(pooling_sentence(result.pooling, result.targets.confidence))
+        if result.reconciliation is not None:
+            out_console.print(result.reconciliation.sentence())
         for note in result.notes:
             err_console.print(f"[dim]note:[/] {note}")
         if written:

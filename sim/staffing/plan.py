@@ -40,6 +40,7 @@ class StaffingResult:
     checks: pd.DataFrame | None = None  # simulation: per type x interval KPI checks
     pooling: dict[str, Any] | None = None  # simulation vs Erlang
     erlang: StaffingResult | None = None  # simulation: the analytic starting point
+    reconciliation: Any = None  # simulation: why it differs from Erlang (`reconcile`)
 
     def scheduled_matrix(self) -> np.ndarray:
         """(groups, intervals) scheduled agents."""
@@ -74,6 +75,8 @@ class StaffingResult:
         }
         if self.pooling is not None:
             out["pooling"] = self.pooling
+        if self.reconciliation is not None:
+            out["reconciliation"] = self.reconciliation.to_json()
         if self.checks is not None:
             checked = self.checks[self.checks["checked"]]
             out["checks"] = {
@@ -101,10 +104,14 @@ def allocate(model: Model, wl: Workload, by_type: pd.DataFrame) -> np.ndarray:
     factor f the type was staffed with, it needs ``n s_g f_g / f`` agents for it.
     """
     n_types, n_int = wl.rate_per_s.shape
-    req = by_type["required"].to_numpy().reshape(n_types, n_int)
+    return split_to_groups(model, wl, by_type["required"].to_numpy().reshape(n_types, n_int))
+
+
+def split_to_groups(model: Model, wl: Workload, per_type: np.ndarray) -> np.ndarray:
+    """(groups, types, intervals): agents per (type, interval) split as ``allocate`` does."""
     prof = np.where(wl.eligible, np.nan_to_num(model.proficiency, nan=1.0), 0.0)
     ratio = prof / np.maximum(wl.handle_factor, 1e-300)[None, :]
-    return wl.share * ratio[:, :, None] * req[None, :, :]
+    return wl.share * ratio[:, :, None] * per_type[None, :, :]
 
 
 def hourly_rate(model: Model, g: int) -> float:
