@@ -122,4 +122,3 @@ def test_student_sees_erlang_c_beside_a_and_an_unstable_queue(served) -> None:
     served.wait_for_contains_text("#lab-unstable", "Unstable: 8 agents", timeout=10)
     screenshot(served, "student-2-lab-unstable")
     clean_console(served, "lab")
-
