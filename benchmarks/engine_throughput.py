@@ -23,8 +23,9 @@ Usage::
     python benchmarks/engine_throughput.py --ciw-contacts 200000   # Ciw on a smaller slice
 
 A second workload, with journeys on (`--engine journeys`: 6 languages over 3 sites, bot, FCR
-repeats, redials, callbacks, secondary skills, overflow s0 -> s1 -> s2; after-call work is not in
-the engine yet), runs through ccsim only; its throughput is printed beside the plain one's.
+repeats, redials, callbacks, secondary skills, overflow s0 -> s1 -> s2, after-call work; talk 270 s
+plus ACW 30 s keeps the plain workload's 300 s per handled contact), runs through ccsim only; its
+throughput is printed beside the plain one's.
 
 The last line printed is one JSON object with the headline figures.
 """
@@ -127,11 +128,12 @@ class _Batches:
 
 LANGUAGES = ("en", "es", "fr", "de", "pt", "it")
 SITES = 3
+ACW_S = 30.0  # mean after-call work of the journeys workload (part of its 300 s per contact)
 
 
 def journeys_scenario_dict(contacts: int) -> dict[str, Any]:
     """The same offered load with journeys on: 6 languages, 3 sites, bot, FCR repeats, redials,
-    callbacks, secondary skills and overflow between sites."""
+    callbacks, secondary skills, overflow between sites and after-call work."""
     per_type = ARRIVAL_RATE / len(LANGUAGES)
     delay = {"dist": "exponential", "mean_s": 3600}
     demand = [
@@ -141,7 +143,8 @@ def journeys_scenario_dict(contacts: int) -> dict[str, Any]:
             "language": lang,
             "timezone": "UTC",
             "volume_per_day": per_type * DAY_S,
-            "handle_time": {"dist": "exponential", "mean_s": MEAN_AHT_S},
+            "handle_time": {"dist": "exponential", "mean_s": MEAN_AHT_S - ACW_S},
+            "acw": {"dist": "exponential", "mean_s": ACW_S},
             "patience": {"dist": "exponential", "mean_s": MEAN_PATIENCE_S},
             "bot": {
                 "share": 0.2,
@@ -431,7 +434,7 @@ def report_journeys(plain: dict[str, Any], journeys: dict[str, Any]) -> dict[str
     print()
     print(
         f"Journeys workload ({len(LANGUAGES)} languages, {SITES} sites, bot, FCR repeats, "
-        "redials, callbacks, secondary skills, overflow; same offered first contacts):"
+        "redials, callbacks, secondary skills, overflow, ACW; same offered first contacts):"
     )
     print(f"  {'plain':<10}{plain['contacts']:>11,} contacts {plain['contacts_per_s']:>12,.0f}/s")
     print(
