@@ -23,9 +23,10 @@ Usage::
     python benchmarks/engine_throughput.py --ciw-contacts 200000   # Ciw on a smaller slice
 
 A second workload, with journeys on (`--engine journeys`: 6 languages over 3 sites, bot, FCR
-repeats, redials, callbacks, secondary skills, overflow s0 -> s1 -> s2, after-call work; talk 270 s
-plus ACW 30 s keeps the plain workload's 300 s per handled contact), runs through ccsim only; its
-throughput is printed beside the plain one's.
+repeats, redials, callbacks; each language homed at one site, those of s0 and s1 also served by
+the next site's agents, as a secondary skill, after 30 s of waiting (overflow s0 -> s1 -> s2);
+after-call work: talk 270 s plus ACW 30 s keeps the plain workload's 300 s per handled contact),
+runs through ccsim only; its throughput is printed beside the plain one's.
 
 The last line printed is one JSON object with the headline figures.
 """
@@ -135,6 +136,7 @@ def journeys_scenario_dict(contacts: int) -> dict[str, Any]:
     """The same offered load with journeys on: 6 languages, 3 sites, bot, FCR repeats, redials,
     callbacks, secondary skills, overflow between sites and after-call work."""
     per_type = ARRIVAL_RATE / len(LANGUAGES)
+    per_site = len(LANGUAGES) // SITES
     delay = {"dist": "exponential", "mean_s": 3600}
     demand = [
         {
@@ -142,6 +144,7 @@ def journeys_scenario_dict(contacts: int) -> dict[str, Any]:
             "channel": "voice",
             "language": lang,
             "timezone": "UTC",
+            "home_sites": [f"s{i // per_site}"],
             "volume_per_day": per_type * DAY_S,
             "handle_time": {"dist": "exponential", "mean_s": MEAN_AHT_S - ACW_S},
             "acw": {"dist": "exponential", "mean_s": ACW_S},
@@ -161,16 +164,16 @@ def journeys_scenario_dict(contacts: int) -> dict[str, Any]:
             "redial": {"probability": 0.3, "delay": {"dist": "exponential", "mean_s": 300}},
             "callback": {"offer_when_expected_wait_s": 60, "accept_probability": 0.5},
         }
-        for lang in LANGUAGES
+        for i, lang in enumerate(LANGUAGES)
     ]
-    per_site = len(LANGUAGES) // SITES
     sites = []
     for k in range(SITES):
         own = LANGUAGES[k * per_site : (k + 1) * per_site]
-        nxt = LANGUAGES[((k + 1) % SITES) * per_site : ((k + 1) % SITES + 1) * per_site]
+        prev = LANGUAGES[(k - 1) * per_site : k * per_site] if k else ()
         skills = [{"language": lang, "channel": "voice", "fcr": 0.8} for lang in own]
+        # the previous site's languages, reached by overflow only (their home is that site)
         skills += [{"language": lang, "channel": "voice", "fcr": 0.75, "proficiency": 1.1,
-                    "level": "secondary"} for lang in nxt]  # fmt: skip
+                    "level": "secondary"} for lang in prev]  # fmt: skip
         sites.append(
             {
                 "name": f"s{k}",
