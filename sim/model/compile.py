@@ -22,7 +22,8 @@ from sim.model.calendar import (
     rate_bin_edges,
     shift_windows,
 )
-from sim.model.routing import skill_tables
+from sim.model.journeys import JourneyTables, journey_tables
+from sim.model.routing import RoutingRules, routing_rules, skill_tables
 from sim.scenario.distributions import Distribution
 from sim.scenario.models import Scenario
 from sim.scenario.workforce import Workforce
@@ -72,6 +73,9 @@ class Model:
     voice_lines: int | None
     sl_threshold_s: np.ndarray  # per type, seconds (backlog channels: SLA in seconds)
     callback_window_s: list[float]  # per type; 0 without callbacks
+    # journeys (bot, callbacks, repeats, redials, learning curves) and routing policy settings
+    journeys: JourneyTables
+    routing: RoutingRules
     # KPIs count contacts arriving in [warmup_s, measure_end_s) and agent time in that window
     measure_end_s: float = math.inf
 
@@ -172,4 +176,6 @@ def compile_model(scenario: Scenario) -> Model:
         voice_lines=ch.voice.lines,
         sl_threshold_s=np.array(thresholds, dtype=float),
         callback_window_s=[c.callback.window_s if c.callback else 0.0 for c in demand],
+        journeys=journey_tables(scenario),
+        routing=routing_rules(scenario),
     )
