@@ -163,11 +163,6 @@ class Engine(ChatMixin, JourneyMixin):
         run_loop(self.env, self.arrival, self._arrive, until, self)
 
     # ----------------------------------------------------------------- contacts
-    def _arrive(self, cid: int) -> None:
-        if self.has_bot[self.ctype[cid]] and self._enter_bot(cid):
-            return
-        self._enqueue(cid)
-
     def _enqueue(self, cid: int) -> None:
         """Route a contact to a free agent, or queue it with its patience timer."""
         c = self.ctype[cid]

@@ -35,6 +35,7 @@ class IssueDraws:
         self._issue_type: list[int] = []  # filled on the first draw: runs without journeys skip it
         self._slot: list[int] = []  # issue's rank among its type's first contacts x ATTEMPTS
         self._count: list[int] = []
+        self._members: list[np.ndarray] = []  # per type: its first contacts' ids, in order
         self._arrays: dict[tuple[str, int, int, int], np.ndarray] = {}
         self._tables: dict[tuple[str, int, int, int], memoryview] = {}
 
@@ -44,9 +45,10 @@ class IssueDraws:
         counts = np.zeros(len(self._names), dtype=np.int64)
         rank = np.empty(len(first_type), dtype=np.int64)
         for c in range(len(self._names)):
-            mask = first_type == c
-            counts[c] = int(mask.sum())
-            rank[mask] = np.arange(counts[c])
+            members = np.flatnonzero(first_type == c)
+            counts[c] = len(members)
+            rank[members] = np.arange(counts[c])
+            self._members.append(members)
         self._issue_type = first_type.tolist()
         self._slot = (rank * ATTEMPTS).tolist()
         self._count = counts.tolist()
@@ -57,8 +59,12 @@ class IssueDraws:
         """The variate of `purpose` for contact type `c` at `attempt` (1, 2, ...) of `issue`."""
         if not self._slot:
             self._index_issues()
-        block, col = divmod(attempt - 1, ATTEMPTS)
-        key = (purpose, c, self._issue_type[issue], block)
+        col = attempt - 1
+        if col < ATTEMPTS:
+            key = (purpose, c, self._issue_type[issue], 0)
+        else:
+            block, col = divmod(col, ATTEMPTS)
+            key = (purpose, c, self._issue_type[issue], block)
         table = self._tables.get(key)
         if table is None:
             table = self._draw(key, sample)
@@ -80,7 +86,7 @@ class IssueDraws:
             key = (purpose, c, c, 0)
             if key not in self._arrays:
                 self._draw(key, None if samplers is None else samplers[c])
-            column[self._first_type == c] = self._arrays[key][::ATTEMPTS]  # ranks in id order
+            column[self._members[c]] = self._arrays[key][::ATTEMPTS]  # ranks in id order
         return column.tolist()
 
     def _draw(self, key: tuple[str, int, int, int], sample: Sampler | None) -> memoryview:

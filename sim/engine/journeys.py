@@ -72,7 +72,9 @@ class JourneyMixin(EngineState):
         redial = [c for c in range(nt) if jt.redial_max[c] > 1]
 
         column = draws.first
-        self.u_bot = column("bot", bot)
+        # a first contact's choice of the bot, decided in bulk (u < share, nan for types without)
+        share = np.asarray(jt.bot_share)[np.asarray(self.ctype[:n], dtype=np.int64)]
+        self.to_bot = (np.asarray(column("bot", bot)) < share if bot else share > 1).tolist()
         self.u_bot_time = column("bot_time", bot, jt.bot_time)
         self.u_bot_outcome = column("bot_outcome", bot)
         self.u_bot_retry = column("bot_retry", retry, jt.bot_retry_delay)
@@ -98,18 +100,29 @@ class JourneyMixin(EngineState):
         return aht0 + (1.0 - aht0) * progress, fcr0 + (1.0 - fcr0) * progress
 
     # ----------------------------------------------------------------- bot
+    def _arrive(self, cid: int) -> None:
+        """A contact arrives: into the bot with the bot's share (if a session is free), or the
+        queue."""
+        if cid < self.n_first:
+            if self.to_bot[cid] and self._enter_bot(cid):
+                return
+        elif self.has_bot[c := self.ctype[cid]] and self._later("bot", cid) < self.jt.bot_share[c]:
+            if self._enter_bot(cid):
+                return
+        self._enqueue(cid)
+
     def _enter_bot(self, cid: int) -> bool:
-        """Send a contact into self-service with the bot's share, if a session is free."""
+        """Start a bot session for a contact that chose the bot, if a session is free."""
         c = self.ctype[cid]
         jt = self.jt
-        first = cid < self.n_first
-        if (self.u_bot[cid] if first else self._later("bot", cid)) >= jt.bot_share[c]:
-            return False
         if self.bot_active >= jt.bot_limit[c]:
             return False
         self.bot_active += 1
         self.status[cid] = IN_BOT
-        duration = self.u_bot_time[cid] if first else self._later("bot_time", cid, jt.bot_time[c])
+        if cid < self.n_first:
+            duration = self.u_bot_time[cid]
+        else:
+            duration = self._later("bot_time", cid, jt.bot_time[c])
         self.in_bot_s[cid] = duration
         self._after(duration, self._bot_done, cid)
         return True

@@ -34,10 +34,12 @@ class Call:
 
     __slots__ = ("callbacks", "value")
     _ok = True  # read by `step` after the callbacks ran: a Call never fails
+    callbacks: list[Callable[[Call], None]] | None
+    value: Any  # what the callback needs: a contact id, an agent, a tuple
 
     def __init__(self, callback: Callable[[Call], None], value: Any) -> None:
-        self.callbacks: list[Callable[[Call], None]] | None = [callback]
-        self.value: Any = value  # what the callback needs: a contact id, an agent, a tuple
+        self.callbacks = [callback]
+        self.value = value
 
 
 Schedule = Callable[[float, Callable[[Call], None], Any], None]
@@ -50,9 +52,13 @@ def scheduler(env: simpy.Environment) -> Schedule:
     """
     queue = env._queue
     eid = env._eid
+    new = object.__new__  # `Call(callback, value)` without the cost of calling `__init__`
 
     def after(delay: float, callback: Callable[[Call], None], value: Any) -> None:
-        heappush(queue, (env._now + delay, NORMAL, next(eid), Call(callback, value)))
+        ev = new(Call)
+        ev.callbacks = [callback]
+        ev.value = value
+        heappush(queue, (env._now + delay, NORMAL, next(eid), ev))
 
     return after
 
