@@ -96,5 +96,5 @@ class IssueDraws:
         values = rng.random(size) if sample is None else sample(rng, size)
         table = np.ascontiguousarray(values, dtype=float)  # row-major: issue rank, then attempt
         self._arrays[key] = table
-        self._tables[key] = memoryview(table)
+        self._tables[key] = memoryview(table)  # type: ignore[arg-type]
         return self._tables[key]

@@ -50,7 +50,7 @@ def scheduler(env: simpy.Environment) -> Schedule:
 
     Pushes exactly the heap entry `env.schedule(Call(callback, value), NORMAL, delay)` pushes.
     """
-    queue = env._queue
+    queue: list[tuple[float, int, int, Call]] = env._queue  # type: ignore[assignment]
     eid = env._eid
     new = object.__new__  # `Call(callback, value)` without the cost of calling `__init__`
 
