@@ -48,6 +48,9 @@ class Model:
     type_channel: np.ndarray  # channel code per type
     type_language: list[str]
     type_priority: np.ndarray
+    type_timezone: list[str]  # the customers' zone (their local days, for day factors)
+    day_factor_cv: list[float]  # per type: cv of its own Gamma day factor (0: none)
+    busy_groups: list[tuple[float, list[int]]]  # shared busy days: (cv, member types) per group
     handle_dists: list[Distribution]
     acw_dists: list[Distribution | None]
     patience_dists: list[Distribution | None]
@@ -106,6 +109,7 @@ def compile_model(scenario: Scenario) -> Model:
     edges = rate_bin_edges(horizon_s)
     demand = scenario.demand
     rates = np.array([arrival_rates(ct, t0, edges) for ct in demand])
+    names = [c.name for c in demand]
 
     group_names: list[str] = []
     group_site: list[int] = []
@@ -153,6 +157,12 @@ def compile_model(scenario: Scenario) -> Model:
         type_channel=np.array([CHANNELS.index(c.channel) for c in demand], dtype=np.int8),
         type_language=[c.language for c in demand],
         type_priority=np.array([c.priority for c in demand], dtype=np.int64),
+        type_timezone=[c.timezone for c in demand],
+        day_factor_cv=[c.day_factor_cv for c in demand],
+        busy_groups=[
+            (b.cv, [names.index(n) for n in b.types] if b.types else list(range(len(names))))
+            for b in scenario.busyness or []
+        ],
         handle_dists=[c.handle_time for c in demand],
         acw_dists=[c.acw for c in demand],
         patience_dists=[c.patience for c in demand],
