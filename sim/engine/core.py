@@ -87,7 +87,8 @@ class Engine(ChatMixin, JourneyMixin):
                                                            strict=True)]  # fmt: skip
         self.pull_levels = [self._levels_served(g, chat_only=False) for g in range(ng)]
         self.chat_pull_levels = [self._levels_served(g, chat_only=True) for g in range(ng)]
-        # types whose callback offer counts the group's agents on shift (groups taking it at once)
+        # per group, the types it takes at once; a callback offer for a type divides the queue's
+        # work by the agents on shift in its groups, counted as they log in and out
         self.types_of_group: list[list[int]] = [[] for _ in range(ng)]
         for c, levels in enumerate(self.groups_for_type):
             for g in {g for lv in levels for g in lv}:
