@@ -26,6 +26,7 @@ sum(abandoned) / sum(queued), as the KPI registry aggregates the simulated conta
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 import numpy as np
 
@@ -94,7 +95,7 @@ def _blend(fn, agents: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _queue_sums(
-    lam: np.ndarray, aht: np.ndarray, theta: float, redial: float, servers: np.ndarray,
+    lam: np.ndarray, aht: np.ndarray, theta: float, redial: float, servers: np.ndarray, *,
     threshold_s: float, definition: str, dt: np.ndarray,
 ) -> dict[str, np.ndarray]:  # fmt: skip
     """Per-interval contact sums of an Erlang A/X queue with `servers` (whole) servers."""
@@ -111,8 +112,9 @@ def _queue_sums(
 
 
 def _backlog_sums(
-    contacts: np.ndarray, aht_s: np.ndarray, agents: np.ndarray, edges: np.ndarray, threshold_s: float
-) -> dict[str, np.ndarray]:
+    contacts: np.ndarray, aht_s: np.ndarray, agents: np.ndarray, edges: np.ndarray,
+    threshold_s: float,
+) -> dict[str, np.ndarray]:  # fmt: skip
     """Fluid FIFO backlog: work arrives evenly in each interval, served at the agents' capacity."""
     dt = np.diff(edges)
     arrived = np.concatenate([[0.0], np.cumsum(contacts * aht_s)])
@@ -142,22 +144,19 @@ def _type_sums(model: Model, wl: Workload, c: int, agents: np.ndarray, aht: np.n
     cv = _busy_cv(model, c)
     nodes, weights = _gamma_nodes(np.array([cv]))
     definition = model.scenario.reporting.sl_definition
+    theta = float(wl.abandon_rate[c])
+    redial = float(wl.redial_probability[c]) if channel == "voice" else 0.0
+    m = len(model.chat_factors) if channel == "chat" else 1
+    served_s = aht * float(model.chat_factors[-1]) if channel == "chat" else aht
     total = {k: np.zeros(len(dt)) for k in _SUMS}
     for f, w in zip(nodes[:, 0], weights, strict=True):
         lam = wl.rate_per_s[c] * f
-        if channel == "voice":
-            theta, redial = float(wl.abandon_rate[c]), float(wl.redial_probability[c])
-            sums = _blend(lambda n, lam=lam: _queue_sums(
-                lam, aht, theta, redial, n, threshold_s, definition, dt), agents)  # fmt: skip
-        elif channel == "chat":
-            slots = agents * len(model.chat_factors)
-            full = aht * float(model.chat_factors[-1])
-            theta = float(wl.abandon_rate[c])
-            sums = _blend(lambda n, lam=lam: _queue_sums(
-                lam, full, theta, 0.0, n, threshold_s, definition, dt), slots)  # fmt: skip
+        if channel in QUEUE_CHANNELS:  # chat: m slots per agent at the full-concurrency time
+            queue = partial(_queue_sums, lam, served_s, theta, redial, threshold_s=threshold_s,
+                            definition=definition, dt=dt)  # fmt: skip
+            sums = _blend(queue, agents * m)
         else:
-            sums = _backlog_sums(lam * dt, aht, agents, wl.interval_edges_s,
-                                 threshold_s)  # fmt: skip
+            sums = _backlog_sums(lam * dt, aht, agents, wl.interval_edges_s, threshold_s)
         for k in _SUMS:
             total[k] += w * sums[k]
     return total

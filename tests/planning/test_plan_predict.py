@@ -34,7 +34,7 @@ def _week(plan: dict, base_dir: Path) -> tuple[dict, int]:
 
 
 def erlang_c_by_hand(n: int, a: float) -> float:
-    """P(wait) of M/M/n from its definition: the Erlang B recursion, then C = B / (1 - a(1 - B)/n)."""
+    """P(wait) of M/M/n by hand: Erlang B by its recursion, then C = B / (1 - a (1 - B) / n)."""
     b = 1.0
     for k in range(1, n + 1):
         b = a * b / (k + a * b)
