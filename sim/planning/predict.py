@@ -1,8 +1,8 @@
 """The plan's own prediction of a week's SL, ASA and abandonment, at the staffing it provides.
 
 The staffing is the week scenario's roster (``weeks.week_scenario``: the plan's paid FTE spread
-on the week's intervals as the requirement spreads them), on the phone after the week's
-shrinkage: ``presence x (1 - absenteeism) x (1 - off-phone share)`` per group and interval.
+on the week's intervals as the requirement spreads them), on the phone after the plan's
+shrinkage of the week: ``presence x (1 - shrinkage)`` per group and interval.
 Each group's agents are split over the types it serves (primary skills, as ``ccsim staff``
 splits work) in proportion to what each type asks of it at the plan's targets
 (``share x required``), so at exactly the required staffing each type gets back its requirement.
@@ -37,7 +37,7 @@ from sim.scenario import Scenario
 from sim.staffing.analytic import type_requirements
 from sim.staffing.targets import parse_targets
 from sim.staffing.uncertainty import type_forecast_cv
-from sim.staffing.workload import Workload, build_workload, shrinkage
+from sim.staffing.workload import Workload, build_workload
 
 QUEUE_BASIS = "Erlang A/X at the plan's roster"
 BACKLOG_BASIS = "fluid backlog at the plan's roster and the idle time of its voice/chat agents"
@@ -51,10 +51,15 @@ def _busy_cv(model: Model, c: int) -> float:
                                                           forecast_cv=0.0))  # fmt: skip
 
 
-def onphone_agents(model: Model, wl: Workload) -> np.ndarray:
-    """(groups, intervals) agents on the phone: the roster less absences and off-phone time."""
-    off, absent = shrinkage(model)
-    return wl.presence * ((1.0 - off) * (1.0 - absent))[:, None]
+def onphone_agents(result: PlanResult, week: int, wl: Workload) -> np.ndarray:
+    """(groups, intervals) agents on the phone: the roster less the plan's shrinkage that week.
+
+    The week scenario sets each group's absenteeism so that it and the off-phone time give the
+    plan's shrinkage (``weeks.week_scenario``); the simulated week bears that out, while
+    ``staffing.workload.shrinkage`` on the roster's short shift pieces overstates off-phone time.
+    """
+    keep = 1.0 - np.array([g.shrinkage[week - 1] for g in result.setup.groups])
+    return wl.presence * keep[:, None]
 
 
 def group_split(model: Model, wl: Workload, onphone: np.ndarray, targets) -> np.ndarray:
@@ -179,7 +184,7 @@ def predict_week(result: PlanResult, week: int, scenario: Scenario) -> dict[tupl
     rows = result.weeks[result.weeks["week"] == week]
     heads, effective = rows["headcount"].to_numpy(), rows["effective_fte"].to_numpy()
     aht_factor = np.where(effective > 0, heads / np.maximum(effective, 1e-12), 1.0)
-    by_group = group_split(model, wl, onphone_agents(model, wl), plan_targets)
+    by_group = group_split(model, wl, onphone_agents(result, week, wl), plan_targets)
     agents = by_group.sum(axis=0)
     aht = _learning_aht(model, wl, aht_factor)
     edges = wl.interval_edges_s
