@@ -97,7 +97,8 @@ def simulation_table(result) -> Table:
 
     currency = result.setup.scenario.costs.currency
     table = Table(title="plan vs simulation (95% CI over replications)", title_justify="left",
-                  box=box.SIMPLE_HEAD, caption=BASIS_NOTE, caption_justify="left")  # fmt: skip
+                  box=box.SIMPLE_HEAD, caption=BASIS_NOTE, caption_justify="left",
+                  pad_edge=False, collapse_padding=True)  # fmt: skip
     for c in ("week", "metric", "target", "plan", "simulation", "95% CI"):
         table.add_column(c, justify="left" if c in ("week", "metric") else "right", no_wrap=True)
     records = result.to_json(weeks=False)["simulation"]
