@@ -120,18 +120,30 @@ def _backlog_sums(
     contacts: np.ndarray, aht_s: np.ndarray, agents: np.ndarray, edges: np.ndarray,
     threshold_s: float,
 ) -> dict[str, np.ndarray]:  # fmt: skip
-    """Fluid FIFO backlog: work arrives evenly in each interval, served at the agents' capacity."""
+    """Fluid FIFO backlog: work arrives evenly in each interval, served at the agents' capacity.
+
+    The served-work curve is exact: linear pieces, with a break where a backlog clears inside an
+    interval; each interval's work is read at 8 evenly spaced levels (midpoint rule).
+    """
     dt = np.diff(edges)
     arrived = np.concatenate([[0.0], np.cumsum(contacts * aht_s)])
-    capacity = agents * dt
-    done = np.zeros_like(arrived)
-    for i in range(len(dt)):  # served work never passes the work that has arrived
-        done[i + 1] = min(arrived[i + 1], done[i] + capacity[i])
+    times, done = [float(edges[0])], [0.0]
+    for i in range(len(dt)):
+        rate, cap, backlog = contacts[i] * aht_s[i] / dt[i], agents[i], arrived[i] - done[-1]
+        if cap > rate and backlog > 0 and backlog / (cap - rate) < dt[i]:
+            clear = backlog / (cap - rate)  # the backlog clears inside the interval
+            times.append(float(edges[i] + clear))
+            done.append(done[-1] + cap * clear)
+        end = arrived[i + 1] if cap >= rate and arrived[i] - done[-1] <= 1e-9 else min(
+            arrived[i + 1], done[-1] + cap * (edges[i + 1] - times[-1]))  # fmt: skip
+        times.append(float(edges[i + 1]))
+        done.append(float(end))
+    t_done, done = np.asarray(times), np.asarray(done)
     sums = {k: np.zeros(len(dt)) for k in _SUMS}
     for i in np.flatnonzero(contacts > 0):
         levels = arrived[i] + (np.arange(8) + 0.5) / 8 * (arrived[i + 1] - arrived[i])
         t_in = np.interp(levels, arrived, edges)
-        t_out = np.where(levels <= done[-1], np.interp(levels, done, edges), np.inf)
+        t_out = np.where(levels <= done[-1], np.interp(levels, done, t_done), np.inf)
         wait = np.maximum(t_out - t_in, 0.0)
         sums["offered"][i] = sums["denominator"][i] = contacts[i]
         sums["within"][i] = contacts[i] * np.mean(wait <= threshold_s)

@@ -17,7 +17,7 @@ from plan_cases import EXAMPLE, SCENARIOS, mmc_plan
 from sim import api
 from sim.analytic.erlang_a import erlang_a_metrics
 from sim.model import compile_model
-from sim.planning.predict import predict_week
+from sim.planning.predict import _backlog_sums, predict_week
 from sim.staffing.workload import build_workload
 
 LAM, MU, AWT = 120 / 3600.0, 1 / 240.0, 20.0  # teaching_mmc: 120 calls/h, 4-min calls, 20 s
@@ -97,3 +97,17 @@ def test_bundled_peak_week_voice_sl_is_predicted_within_two_points() -> None:
     for channel in ("chat", "email", "social"):
         row = sim.loc[f"service_level_{channel}"]
         assert row["plan"] <= row["sim_ci95_high"]
+
+
+def test_fluid_backlog_waits_are_the_lag_of_capacity_behind_arrivals() -> None:
+    """Work W arriving evenly in one hour at rate r, served at n < r: mean wait (W/2)(1/n - 1/r)."""
+    edges = np.arange(5) * 3600.0
+    contacts, aht = np.array([60.0, 0, 0, 0]), np.full(4, 300.0)  # 5 agent-hours in hour one
+    n = 2.0
+    sums = _backlog_sums(contacts, aht, np.full(4, n), edges, threshold_s=86400.0)
+    work, rate = 60 * 300.0, 60 * 300.0 / 3600.0
+    assert sums["wait_answered_s"][0] / sums["answered"][0] == pytest.approx(
+        work / 2 * (1 / n - 1 / rate), rel=1e-9)  # fmt: skip
+    assert sums["within"][0] == sums["answered"][0] == 60.0  # all done within a day
+    ample = _backlog_sums(contacts, aht, np.full(4, 6.0), edges, threshold_s=1.0)
+    assert ample["wait_answered_s"][0] == 0.0 and ample["within"][0] == 60.0
