@@ -12,8 +12,9 @@ Per type and interval, the formulas ``ccsim staff`` sizes with, now evaluated at
 * voice: Erlang A/X (exponential patience, redials at the fixed-point rate; Erlang C without
   patience), handle time times the group's learning-curve factor;
 * chat: equivalent servers (agents x max concurrency slots at the full-concurrency handle time);
-* email/social: the fluid FIFO backlog of the interval's work at the agents' capacity (no
-  randomness): waits from when the work arrives to when capacity reaches it.
+* email/social: the fluid FIFO backlog of the interval's work (no randomness) at the type's own
+  agents plus the idle time the group's voice/chat agents leave (blending, ``blend_spare``):
+  waits from when the work arrives to when capacity reaches it.
 
 Fractional agents are the linear blend of the two whole numbers around them. The scenario's
 shared busy days (Gamma day factors) are averaged by Gauss-Laguerre quadrature; the planner's
