@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -22,6 +22,7 @@ from sim.experiments.replications import Progress
 from sim.experiments.segments import run_segmented
 from sim.experiments.sequential import Precision, run_until_precise
 from sim.experiments.sweep import SweepResult
+from sim.jsonsafe import json_ready
 from sim.model import CHANNELS, Model, compile_model
 from sim.results import RunResult
 from sim.scenario import BUNDLED_DIR, DEFAULT_SCENARIO, Scenario, load_scenario
@@ -44,7 +45,7 @@ __all__ = [  # the public names, including what the dashboard uses from deeper p
     "calibrate_log", "ccsim_version", "compare", "compare_runs", "default_store", "erlang_a",
     "erlang_c", "from_dict", "journey_flows", "list_results", "load", "open_result", "parse",
     "reconcile", "roster_presence", "run", "run_model", "save_result", "schedule", "staff",
-    "sweep", "understaffed",
+    "sweep", "understaffed", "json_ready",
 ]  # fmt: skip
 __all__ += [  # what-if edits on scenario dicts (sim.scenario.edits)
     "add_shift", "headcount_by_site", "horizon_dates", "peak_table", "remove_peak", "remove_shift",
@@ -557,9 +558,11 @@ def backtest(
     *,
     replications: int = 10,
     seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
     days: int | None = None,
 ) -> dict:
-    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest).
+    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest),
+    or, with fmt "volumes", its expected calls against interval volumes (volume_backtest).
 
     `days` keeps only the log's first days and shortens the horizon to them (a quick look).
     """
@@ -567,15 +570,23 @@ def backtest(
 
     from sim.calibrate.backtest import backtest as run_backtest
     from sim.calibrate.demand import DAY_S
-    from sim.calibrate.logs import read_log
+    from sim.calibrate.logs import FORMATS, read_log
 
+    if fmt not in (*FORMATS, "volumes"):
+        raise ScenarioError(f"--format {fmt!r}: unknown; use one of {[*FORMATS, 'volumes']}")
     if days is not None and days < 1:
         raise ScenarioError(f"days must be at least 1 (got {days})")
     scenario, _ = load(scenario_path)
+    if fmt == "volumes":
+        from sim.calibrate.forecast import read_volumes
+        from sim.calibrate.volume_backtest import volume_backtest
+
+        series, interval_s = read_volumes(calls_path)
+        return volume_backtest(scenario, series, interval_s)
     log = read_log(calls_path, fmt, scenario.horizon.timezone)
     if days is not None and days < log.days:
         calls = log.calls[log.calls["arrival_s"] < days * DAY_S].reset_index(drop=True)
         log = dataclasses.replace(log, calls=calls, days=days)
     if days is not None and days < scenario.horizon.days:
         scenario, _ = load(scenario, [f"horizon.days={days}"])
-    return run_backtest(scenario, log, replications, seed)
+    return run_backtest(scenario, log, replications, seed, progress=progress)

@@ -57,6 +57,22 @@ class JobControls:
     lock_start: bool = True  # False: Start stays clickable and a second job is refused aloud
 
 
+def prefixed_controls(
+    prefix: str, *, cancel: bool = True, status: str | None = None, **fields: Any
+) -> JobControls:
+    """JobControls whose ids follow the pages' convention: `<prefix>-start`, `-cancel`,
+    `-progress`, `-progress-text` and `-status` (or `status`); `name` defaults to the prefix."""
+    fields.setdefault("name", prefix)
+    return JobControls(
+        start=f"{prefix}-start",
+        cancel=f"{prefix}-cancel" if cancel else None,
+        progress=f"{prefix}-progress",
+        progress_text=f"{prefix}-progress-text",
+        status=status or f"{prefix}-status",
+        **fields,
+    )
+
+
 def job_parts(name: str, interval_ms: int = POLL_MS) -> list[Any]:
     """The store holding the page's job id and the interval that polls it (put in the layout)."""
     return [

@@ -44,6 +44,14 @@ def calibrate(
     timezone: Annotated[
         str | None, typer.Option(help="IANA zone of the log's clock (bank: Asia/Jerusalem)")
     ] = None,
+    structure: Annotated[
+        bool,
+        typer.Option(
+            "--structure",
+            help="agent groups from the log's pools and type priorities from its queue order "
+            "(default: one FCFS pool; the inference is in calibration.json either way)",
+        ),
+    ] = False,
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
@@ -58,7 +66,7 @@ def calibrate(
             task = bar.add_task("calibrate", total=None)
             result = run_calibration(
                 log, fmt, out, report, availability=availability, replications=replications,
-                seed=seed, timezone=timezone,
+                seed=seed, timezone=timezone, structure=structure,
                 progress=lambda _s, done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
     except ScenarioError as exc:

@@ -136,7 +136,7 @@ def test_new_fields_and_row_lists_show_up_without_code_changes(record: dict) -> 
     rec = copy.deepcopy(record["record"])
     result = rec["result"]
     extra = [{**r, "queue": "PS"} for r in result["intervals"]]
-    extra += [{**r, "metric": "service_level", "queue": "PS"} for r in extra if
+    extra += [{**r, "metric": "new_metric", "queue": "PS"} for r in extra if
               r["metric"] == "abandon_share"]  # fmt: skip
     result["intervals"] += extra
     result["per_queue"] = [{"queue": "PS", "offered": 10.0, "note": "new field"}]
@@ -145,8 +145,8 @@ def test_new_fields_and_row_lists_show_up_without_code_changes(record: dict) -> 
     line = tables.summary(rec).children[1].children
     assert "sl target: 0.8" in line and "<html>" not in line
     assert figures.queues(result) == ["PS"]
-    assert "service_level" in figures.metrics(result)
-    fig = figures.interval_figure(rec, ["service_level"], "PS")
+    assert "new_metric" in figures.metrics(result)
+    fig = figures.interval_figure(rec, ["new_metric"], "PS")
     assert any(t.name == "Simulated mean" for t in fig.data)
     assert "per_queue" in [o["value"] for o in tables.table_options(result)]
     fields, data = tables.table_rows(result, "per_queue")

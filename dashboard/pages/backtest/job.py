@@ -7,7 +7,6 @@ only the token and a few labels, and redraws from the cache without simulating a
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
 from collections.abc import Callable
@@ -16,20 +15,9 @@ from typing import Any
 
 from dashboard.shared.state import RESULT_TTL_S, TOKEN_BYTES, results_cache
 from sim import api
-from sim.api import Scenario
+from sim.api import Scenario, json_ready
 
 CACHE_PREFIX = "backtest-"
-
-
-def json_ready(value: Any) -> Any:
-    """The back-test's output with NaN and infinities as None (JSON has no NaN)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(v) for v in value]
-    return value
 
 
 def put_record(work_dir: Path, record: dict[str, Any]) -> str:
@@ -65,8 +53,9 @@ def backtest_job(
     progress(0, replications)
     start = time.monotonic()
     result = api.backtest(
-        scenario, Path(log_path), fmt, replications=replications, seed=seed, days=days
-    )
+        scenario, Path(log_path), fmt, replications=replications, seed=seed, days=days,
+        progress=progress,
+    )  # fmt: skip
     wall_time_s = time.monotonic() - start
     record = {"plan": plan_label, "log": log_label, "result": json_ready(result)}
     token = put_record(Path(work_dir), record)

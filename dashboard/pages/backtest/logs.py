@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from dashboard.shared.upload_guard import upload_guard_js
 from sim import api
 from sim.api import ScenarioError
 
@@ -23,17 +24,7 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a few days of calls; the whole bundled mon
 LOG_SUFFIXES = ("tsv", "csv", "txt")
 UPLOAD_DIR = "calllogs"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,}$")
-# In the browser: a file over the limit travels as its size only, so any size gets a message.
-UPLOAD_GUARD_JS = f"""
-function(contents, filename) {{
-    if (!contents) {{ return window.dash_clientside.no_update; }}
-    const payload = contents.split(",")[1] || "";
-    const pad = payload.endsWith("==") ? 2 : (payload.endsWith("=") ? 1 : 0);
-    const size = Math.floor(payload.length * 3 / 4) - pad;
-    if (size > {MAX_UPLOAD_BYTES}) {{ return {{filename: filename, size_bytes: size}}; }}
-    return {{filename: filename, contents: contents}};
-}}
-"""
+UPLOAD_GUARD_JS = upload_guard_js(MAX_UPLOAD_BYTES)
 
 
 def safe_name(filename: str | None) -> str:

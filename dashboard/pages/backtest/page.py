@@ -32,7 +32,7 @@ from dashboard.pages.backtest.logs import UPLOAD_GUARD_JS, forget_upload, log_ch
 from dashboard.pages.backtest.tables import data_table, summary, table_options
 from dashboard.pages.backtest.view import MAX_DAYS, MAX_REPLICATIONS
 from dashboard.pages.backtest.view import layout as layout  # the page's layout, for Dash
-from dashboard.shared.job_controls import JobControls, register_job, status_box
+from dashboard.shared.job_controls import prefixed_controls, register_job, status_box
 from dashboard.shared.session import edited_scenario
 from dashboard.shared.state import AppState, app_state
 from sim.api import ScenarioError
@@ -104,13 +104,8 @@ def deliver(entry: dict[str, Any], _current: Any) -> tuple[Any, Any]:
     return entry, status_box(text, "ok", "bt-done")
 
 
-CONTROLS = JobControls(
-    name="bt",
-    start="bt-start",
-    cancel="bt-cancel",
-    progress="bt-progress",
-    progress_text="bt-progress-text",
-    status="bt-status",
+CONTROLS = prefixed_controls(
+    "bt",
     data=Output("bt-data", "data"),
     prepare=prepare,
     states=(

@@ -34,7 +34,7 @@ from dashboard.pages.capacity.week_sim import (
     week_options,
     week_result,
 )
-from dashboard.shared.job_controls import JobControls, job_parts, register_job, status_box
+from dashboard.shared.job_controls import job_parts, prefixed_controls, register_job, status_box
 from dashboard.shared.plotting import placeholder
 from dashboard.shared.state import AppState
 from sim import api
@@ -137,13 +137,9 @@ def week_choice(record: Any, click: Any, current: Any) -> tuple[list[dict[str, A
     return options, picked if picked is not None else (current if current in values else PEAK)
 
 
-WEEK_CONTROLS = JobControls(
+WEEK_CONTROLS = prefixed_controls(
+    "cap-sim",
     name="capsim",
-    start="cap-sim-start",
-    cancel="cap-sim-cancel",
-    progress="cap-sim-progress",
-    progress_text="cap-sim-progress-text",
-    status="cap-sim-status",
     data=Output("cap-sim-data", "data"),
     prepare=prepare_week,
     states=(
@@ -156,12 +152,9 @@ WEEK_CONTROLS = JobControls(
     lock_start=False,  # a second click says why it does not start
 )
 
-CONTROLS = JobControls(
-    name="cap",
-    start="cap-start",
-    progress="cap-progress",
-    progress_text="cap-progress-text",
-    status="cap-status",
+CONTROLS = prefixed_controls(
+    "cap",
+    cancel=False,
     data=Output("cap-data", "data"),
     prepare=prepare,
     states=(

@@ -28,6 +28,7 @@ from dashboard.pages.scenario.pricing import price_note
 from dashboard.pages.scenario.whatif_edits import scenario_yaml
 from dashboard.shared.session import base_record, served_base
 from dashboard.shared.state import AppState, app_state
+from dashboard.shared.upload_guard import upload_guard_js
 from sim import api
 from sim.api import ScenarioError
 
@@ -35,18 +36,7 @@ dash.register_page(__name__, path="/scenario", name="Scenario", title="Scenario 
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 YAML_SUFFIXES = ("yaml", "yml")
-# In the browser: pass a file over the limit on as its size only (no contents), so any size gets
-# a message; dcc.Upload's own max_size/accept would drop such files without a word.
-UPLOAD_GUARD_JS = f"""
-function(contents, filename) {{
-    if (!contents) {{ return window.dash_clientside.no_update; }}
-    const payload = contents.split(",")[1] || "";
-    const pad = payload.endsWith("==") ? 2 : (payload.endsWith("=") ? 1 : 0);
-    const size = Math.floor(payload.length * 3 / 4) - pad;
-    if (size > {MAX_UPLOAD_BYTES}) {{ return {{filename: filename, size_bytes: size}}; }}
-    return {{filename: filename, contents: contents}};
-}}
-"""
+UPLOAD_GUARD_JS = upload_guard_js(MAX_UPLOAD_BYTES)
 FIELD, MSG = "scn-field", "scn-msg"
 
 

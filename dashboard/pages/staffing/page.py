@@ -19,7 +19,7 @@ from dashboard.pages.staffing.figures import staffing_figure
 from dashboard.pages.staffing.job import staffing_job
 from dashboard.pages.staffing.plan import short_rows, site_series, staffing_view
 from dashboard.pages.staffing.tables import cards, reconcile_block, short_table, summary_table
-from dashboard.shared.job_controls import JobControls, job_parts, register_job, status_box
+from dashboard.shared.job_controls import job_parts, prefixed_controls, register_job, status_box
 from dashboard.shared.session import edited_scenario
 from dashboard.shared.state import AppState, app_state
 from sim import api
@@ -105,13 +105,8 @@ def deliver(entry: dict[str, Any], _current: Any) -> tuple[Any, Any]:
     return entry, status_box(text, "ok", "stf-sim-done")
 
 
-CONTROLS = JobControls(
-    name="stf-sim",
-    start="stf-sim-start",
-    cancel="stf-sim-cancel",
-    progress="stf-sim-progress",
-    progress_text="stf-sim-progress-text",
-    status="stf-sim-status",
+CONTROLS = prefixed_controls(
+    "stf-sim",
     data=Output("stf-sim-result", "data"),
     prepare=prepare,
     states=(
