@@ -31,7 +31,7 @@ from functools import partial
 
 import numpy as np
 
-from sim.analytic.erlang_x import _gamma_nodes, erlang_x_metrics
+from sim.analytic.erlang_x import erlang_x_metrics, gamma_nodes
 from sim.model import CHANNELS, Model, compile_model
 from sim.planning.result import PlanResult
 from sim.scenario import Scenario
@@ -160,7 +160,7 @@ def _type_sums(model: Model, wl: Workload, c: int, agents: np.ndarray, aht: np.n
     channel = CHANNELS[model.type_channel[c]]
     dt = np.diff(wl.interval_edges_s)
     cv = _busy_cv(model, c)
-    nodes, weights = _gamma_nodes(np.array([cv]))
+    nodes, weights = gamma_nodes(np.array([cv]))
     definition = model.scenario.reporting.sl_definition
     theta = float(wl.abandon_rate[c])
     redial = float(wl.redial_probability[c]) if channel == "voice" else 0.0
