@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -22,18 +22,34 @@ from sim.experiments.replications import Progress
 from sim.experiments.segments import run_segmented
 from sim.experiments.sequential import Precision, run_until_precise
 from sim.experiments.sweep import SweepResult
+from sim.jsonsafe import json_ready
 from sim.model import CHANNELS, Model, compile_model
 from sim.results import RunResult
 from sim.scenario import BUNDLED_DIR, DEFAULT_SCENARIO, Scenario, load_scenario
+from sim.scenario.edits import (
+    add_shift,
+    headcount_by_site,
+    horizon_dates,
+    peak_table,
+    remove_peak,
+    remove_shift,
+    scale_headcount,
+    set_peak,
+)
 from sim.staffing import StaffingResult
 
 __all__ = [  # the public names, including what the dashboard uses from deeper packages
     "BUNDLED_DIR", "CHANNELS", "DEFAULT_REPLICATIONS", "DEFAULT_SEED", "Comparison", "Model",
     "Progress", "RunResult", "Scenario", "ScenarioError", "StaffingResult", "SweepResult",
-    "bundled_scenarios",
+    "backtest", "bundled_scenarios",
     "calibrate_log", "ccsim_version", "compare", "compare_runs", "default_store", "erlang_a",
     "erlang_c", "from_dict", "journey_flows", "list_results", "load", "open_result", "parse",
-    "roster_presence", "run", "run_model", "save_result", "schedule", "staff", "sweep",
+    "reconcile", "roster_presence", "run", "run_model", "save_result", "schedule", "staff",
+    "sweep", "understaffed", "json_ready",
+]  # fmt: skip
+__all__ += [  # what-if edits on scenario dicts (sim.scenario.edits)
+    "add_shift", "headcount_by_site", "horizon_dates", "peak_table", "remove_peak", "remove_shift",
+    "scale_headcount", "set_peak",
 ]  # fmt: skip
 
 DEFAULT_SEED = 20261125
@@ -242,6 +258,22 @@ def schedule(staffing, rules=None, progress: Progress | None = None):
     return schedule_shifts(staffing, rules, progress)
 
 
+def reconcile(erlang: StaffingResult, simulation: StaffingResult):
+    """Why a simulated staffing differs from the Erlang plan (a `Reconciliation`: agent-hours of
+    pooling across sites and skills, blending and abandonment, and the line that says it)."""
+    from sim.staffing.reconcile import reconcile as reconcile_staffing
+
+    return reconcile_staffing(erlang, simulation)
+
+
+def understaffed(required, covered):
+    """Intervals whose coverage, rounded as tables show agents, is below the requirement (the
+    rule `ccsim schedule` uses): a boolean array."""
+    from sim.staffing.schedule import understaffed as rule
+
+    return rule(required, covered)
+
+
 def plan_data(path: str | Path) -> tuple[dict, Path]:
     """A plan file's raw YAML mapping and its folder, to edit and pass back to `plan`."""
     import yaml
@@ -284,7 +316,6 @@ def plan(
     from sim.planning import compute_plan
     from sim.planning.loading import load_plan, plan_from_dict, plan_scenario
     from sim.planning.setup import compile_plan
-    from sim.planning.simulate import simulate_weeks as simulate
 
     if replications < 1:
         raise ScenarioError(f"replications must be at least 1 (got {replications})")
@@ -301,19 +332,39 @@ def plan(
     result = compute_plan(setup, optimised=optimised, hires=hires)
     result.source = label
     if simulate_weeks:
-        weeks: list[int] = (
-            list(result.peak_weeks(2))
-            if simulate_weeks == "peak"
-            else [int(w) for w in simulate_weeks]
-        )
-        for w in weeks:
-            if not 1 <= w <= setup.n_weeks:
-                raise ScenarioError(
-                    f"--simulate-weeks {w}: the plan has weeks 1 to {setup.n_weeks}"
-                )
-        result.simulation = simulate(result, weeks, replications, seed,
-                                     progress=progress, workers=workers)  # fmt: skip
+        simulate_plan_weeks(result, simulate_weeks, replications, seed, progress, workers)
     return result
+
+
+def simulate_plan_weeks(
+    result,
+    weeks: Sequence[int] | str,
+    replications: int = 3,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    workers: int | None = 1,
+):
+    """Simulate weeks of a computed plan ("peak": the two busiest) into `result.simulation`.
+
+    Returns `result`; ScenarioError for a week outside the plan or fewer than 1 replication.
+    """
+    from sim.planning.simulate import simulate_weeks as simulate
+
+    if replications < 1:
+        raise ScenarioError(f"replications must be at least 1 (got {replications})")
+    chosen = list(result.peak_weeks(2)) if weeks == "peak" else [int(w) for w in weeks]
+    for w in chosen:
+        if not 1 <= w <= result.setup.n_weeks:
+            raise ScenarioError(f"--simulate-weeks {w}: the plan has weeks 1 to "
+                                f"{result.setup.n_weeks}")  # fmt: skip
+    result.simulation = simulate(result, chosen, replications, seed, progress=progress,
+                                 workers=workers)  # fmt: skip
+    return result
+
+
+def plan_peak_week(result) -> int:
+    """The plan's busiest week (1-based): the highest total required FTE."""
+    return int(result.peak_weeks(1)[0])
 
 
 def _class_hires(setup, classes: Sequence[dict]) -> list:
@@ -342,6 +393,27 @@ def plan_week_scenario(result, week: int) -> Scenario:
     from sim.planning.weeks import week_scenario
 
     return week_scenario(result, week)
+
+
+def plan_simulation_rows(records: Sequence[dict], currency: str = "") -> list[dict]:
+    """Plan vs simulation records (`PlanResult.to_json()["simulation"]`) as display text."""
+    from sim.planning.sim_table import simulation_rows
+
+    return simulation_rows(records, currency)
+
+
+def plan_basis_note() -> str:
+    """What each plan value beside a simulation is (the table's caption)."""
+    from sim.planning.sim_table import BASIS_NOTE
+
+    return BASIS_NOTE
+
+
+def plan_payroll_line(week: dict, currency: str, hours_per_week: float) -> str:
+    """The plan's own cost of a week (a `by_week` record), its payroll basis stated."""
+    from sim.planning.sim_table import payroll_line
+
+    return payroll_line(week, currency, hours_per_week)
 
 
 def plan_figure(result, site: str | None = None, group: str | None = None):
@@ -480,17 +552,41 @@ def calibrate_log(
 
 
 def backtest(
-    scenario_path: Path,
+    scenario_path: str | Path | Scenario,
     calls_path: Path,
     fmt: str = "anonymous-bank",
     *,
     replications: int = 10,
     seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    days: int | None = None,
 ) -> dict:
-    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest)."""
-    from sim.calibrate.backtest import backtest as run_backtest
-    from sim.calibrate.logs import read_log
+    """Back-test a scenario against a call log of the period it planned (sim.calibrate.backtest),
+    or, with fmt "volumes", its expected calls against interval volumes (volume_backtest).
 
+    `days` keeps only the log's first days and shortens the horizon to them (a quick look).
+    """
+    import dataclasses
+
+    from sim.calibrate.backtest import backtest as run_backtest
+    from sim.calibrate.demand import DAY_S
+    from sim.calibrate.logs import FORMATS, read_log
+
+    if fmt not in (*FORMATS, "volumes"):
+        raise ScenarioError(f"--format {fmt!r}: unknown; use one of {[*FORMATS, 'volumes']}")
+    if days is not None and days < 1:
+        raise ScenarioError(f"days must be at least 1 (got {days})")
     scenario, _ = load(scenario_path)
+    if fmt == "volumes":
+        from sim.calibrate.forecast import read_volumes
+        from sim.calibrate.volume_backtest import volume_backtest
+
+        series, interval_s = read_volumes(calls_path)
+        return volume_backtest(scenario, series, interval_s)
     log = read_log(calls_path, fmt, scenario.horizon.timezone)
-    return run_backtest(scenario, log, replications, seed)
+    if days is not None and days < log.days:
+        calls = log.calls[log.calls["arrival_s"] < days * DAY_S].reset_index(drop=True)
+        log = dataclasses.replace(log, calls=calls, days=days)
+    if days is not None and days < scenario.horizon.days:
+        scenario, _ = load(scenario, [f"horizon.days={days}"])
+    return run_backtest(scenario, log, replications, seed, progress=progress)

@@ -18,8 +18,9 @@ from sim.cli_render import verify_table
 from sim.commands import COMMAND_MODULES
 from sim.commands import options as opts
 from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
+from sim.verify.sizing import REL_PRECISION, Sizing
 
 app = typer.Typer(
     help="ccsim: contact-center simulation checked against queueing theory.",
@@ -52,7 +53,7 @@ def run(
         api.DEFAULT_REPLICATIONS
     ),
     seed: Annotated[int, typer.Option(min=0, help="random seed")] = api.DEFAULT_SEED,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
     quiet: Quiet = False,
     out: Annotated[
         Path | None, typer.Option(help="write KPIs and contact logs (Parquet) to this new folder")
@@ -108,9 +109,22 @@ def verify(
     simulate: Annotated[
         bool, typer.Option("--simulate", help="also simulate each case and compare")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: AsJson = False,
     quiet: Quiet = False,
     seed: Annotated[int, typer.Option(min=0, help="random seed for --simulate")] = api.DEFAULT_SEED,
+    precision: Annotated[
+        float,
+        typer.Option(
+            min=0.001,
+            max=1.0,
+            help="--simulate runs each case until every check's 4-SE band is within this "
+            "fraction of its expected value (0.05 = 5%), at most the --fixed-size length",
+        ),
+    ] = REL_PRECISION,
+    fixed_size: Annotated[
+        bool,
+        typer.Option("--fixed-size", help="--simulate every case at full length (no sizing)"),
+    ] = False,
 ) -> None:
     """Check ccsim's formulas (and, with --simulate, its engine) against reference values."""
     from sim.verify.runner import run_verify
@@ -123,6 +137,7 @@ def verify(
                 simulate=simulate,
                 seed=seed,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                sizing=Sizing(rel_precision=precision, fixed=fixed_size),
             )
     except ScenarioError as exc:
         fail(exc)
@@ -208,3 +223,7 @@ for _name in COMMAND_MODULES:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.engine import ContactLog
 from sim.engine.log import ISSUE_STATUS_NAMES, STATUS_NAMES
+from sim.kpis.site_share import NO_SITE as NO_SITE  # key of contacts no site staffed
 from sim.model import Model
 
 CONSERVATION_IDENTITY = (
@@ -108,6 +109,13 @@ class RunResult:
         zone = timezone or self.model.scenario.reporting.timezone
         flat.insert(4, "interval_start_local", start.dt.tz_convert(zone).dt.tz_localize(None))
         return flat
+
+    def site_interval_table(self) -> pd.DataFrame:
+        """Per (site, channel, interval): SL, ASA, abandonment, counts and the site's occupancy,
+        with interval starts on the site's clock (see `sim.site_intervals`)."""
+        from sim.site_intervals import site_interval_table
+
+        return site_interval_table(self)
 
 
 def _metrics(row: pd.Series) -> dict[str, dict[str, float | None]]:

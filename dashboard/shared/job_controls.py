@@ -53,6 +53,24 @@ class JobControls:
     cancel: str | None = None
     unit: str = "replications"
     deliver: Deliver = _deliver_value
+    label: str = ""  # the job as the refusal of a second one names it (default: `name`)
+    lock_start: bool = True  # False: Start stays clickable and a second job is refused aloud
+
+
+def prefixed_controls(
+    prefix: str, *, cancel: bool = True, status: str | None = None, **fields: Any
+) -> JobControls:
+    """JobControls whose ids follow the pages' convention: `<prefix>-start`, `-cancel`,
+    `-progress`, `-progress-text` and `-status` (or `status`); `name` defaults to the prefix."""
+    fields.setdefault("name", prefix)
+    return JobControls(
+        start=f"{prefix}-start",
+        cancel=f"{prefix}-cancel" if cancel else None,
+        progress=f"{prefix}-progress",
+        progress_text=f"{prefix}-progress-text",
+        status=status or f"{prefix}-status",
+        **fields,
+    )
 
 
 def job_parts(name: str, interval_ms: int = POLL_MS) -> list[Any]:
@@ -81,7 +99,7 @@ def start_job(
     owner = session_id if isinstance(session_id, str) and session_id else secrets.token_urlsafe(8)
     try:
         fn, args = controls.prepare(state, *values)
-        job_id = state.jobs.submit(owner, controls.name, fn, *args)
+        job_id = state.jobs.submit(owner, controls.label or controls.name, fn, *args)
     except (ScenarioError, JobRefused) as exc:
         return dash.no_update, status_box(f"Not started: {exc}", "error", f"{controls.name}-error")
     return {"id": job_id}, status_box("Starting…", "info", f"{controls.name}-starting")
@@ -113,7 +131,7 @@ def sync_job(
         done = total if job.state == "done" else job.done
         bar = (str(done), str(total), progress_line(job, controls.unit))
         if job.active:
-            out = (*bar, True, False, dash.no_update, dash.no_update)
+            out = (*bar, controls.lock_start, False, dash.no_update, dash.no_update)
         elif job.state == "done":
             data, status = controls.deliver(job.value, current)
             out = (*bar, False, True, status, data)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.colors import hex_to_rgb, qualitative
 
 PALETTE = qualitative.Plotly
@@ -57,6 +59,18 @@ def band(
     clip: tuple[float, float] | None = None,
 ) -> go.Scatter:
     """A shaded CI band: one polygon per run of points where both bounds exist."""
+    return go.Scatter(**band_spec(x, low, high, color, group, clip))
+
+
+def band_spec(
+    x: Sequence,
+    low: pd.Series,
+    high: pd.Series,
+    color: str,
+    group: str,
+    clip: tuple[float, float] | None = None,
+) -> dict:
+    """The band as a plain trace dict (for figures built without plotly.py's validation)."""
     frame = pd.DataFrame({"x": list(x), "low": low.to_numpy(), "high": high.to_numpy()})
     if clip is not None:
         frame[["low", "high"]] = frame[["low", "high"]].clip(*clip)
@@ -67,18 +81,25 @@ def band(
     for _, run in frame[ok].groupby(run_id[ok]):
         xs += [*run["x"], *run["x"][::-1], None]
         ys += [*run["high"], *run["low"][::-1], None]
-    return go.Scatter(
-        x=xs,
-        y=ys,
-        fill="toself",
-        fillcolor=rgba(color, 0.18),
-        line={"width": 0},
-        mode="lines",
-        name=f"{group} 95% CI",
-        legendgroup=group,
-        showlegend=False,
-        hoverinfo="skip",
-    )
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "fill": "toself",
+        "fillcolor": rgba(color, 0.18),
+        "line": {"width": 0},
+        "mode": "lines",
+        "name": f"{group} 95% CI",
+        "legendgroup": group,
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+
+
+@cache
+def template_white() -> dict:
+    """The plotly_white template as a dict (plotly.js knows no template names)."""
+    return pio.templates["plotly_white"].to_plotly_json()
 
 
 def error_y(mean: Sequence[float], low: Sequence[float], high: Sequence[float]) -> dict:

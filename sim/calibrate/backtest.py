@@ -1,5 +1,6 @@
 """Back-test a plan: simulate a scenario over the period a call log covers and compare interval by
-interval (and per queue) with what happened, with simulated 95% prediction intervals.
+interval and per queue (call type, or the scenario's segment) with what happened, with simulated
+95% prediction intervals for one period.
 
 The miss is decomposed per interval into its inputs: volume (actual offered / simulated offered),
 handle time (actual AHT / simulated AHT) and staffing (agents seen answering / simulated agents
@@ -8,6 +9,7 @@ answering), so a planner sees which input was wrong. Metrics use `targets`' defi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,27 +24,69 @@ from sim.errors import ScenarioError
 from sim.model import compile_model
 from sim.scenario import Scenario
 
-METRICS = ("offered", "abandon_share", "asa_s", "aht_s", "agents")
+METRICS = ("offered", "abandon_share", "asa_s", "service_level", "aht_s", "agents")
+QUEUE_METRICS = ("offered", "abandon_share", "asa_s", "service_level", "aht_s")
+COUNTS = ("offered", "agents")  # a missing interval or queue is zero, not unknown
 
 
-def interval_table(calls: pd.DataFrame, slot_s: int) -> pd.DataFrame:
-    """Per interval (index from the log's first midnight): the back-test metrics of all calls."""
-    slot = (calls["arrival_s"] // slot_s).astype(int)
-    served = calls["served"]
-    frame = calls.assign(slot=slot, abandoned=~served,
-                         wait_served=np.where(served, calls["wait_s"], np.nan),
-                         aht=np.where(served, calls["service_s"], np.nan),
-                         agent_seen=np.where(served, calls["agent"], NO_AGENT))  # fmt: skip
-    g = frame.groupby("slot")
-    return pd.DataFrame(
+def _frame(calls: pd.DataFrame, sl_threshold_s: float) -> pd.DataFrame:
+    """Per call: the indicators the back-test metrics are means of (NaN where not defined)."""
+    served, wait = calls["served"], calls["wait_s"]
+    counted = served | (wait > sl_threshold_s)  # SL: answered + abandoned after T
+    return calls.assign(abandoned=~served,
+                        wait_served=np.where(served, wait, np.nan),
+                        within=np.where(counted, served & (wait <= sl_threshold_s), np.nan),
+                        aht=np.where(served, calls["service_s"], np.nan),
+                        agent_seen=np.where(served, calls["agent"], NO_AGENT))  # fmt: skip
+
+
+def _metrics(g: Any, with_agents: bool) -> pd.DataFrame:
+    out = pd.DataFrame(
         {
             "offered": g.size(),
             "abandon_share": g["abandoned"].mean(),
             "asa_s": g["wait_served"].mean(),
+            "service_level": g["within"].mean(),
             "aht_s": g["aht"].mean(),
-            "agents": g["agent_seen"].apply(lambda a: len(set(a) - {NO_AGENT})),
         }
     )
+    if with_agents:
+        out["agents"] = g["agent_seen"].apply(lambda a: len(set(a) - {NO_AGENT}))
+    return out
+
+
+def interval_table(calls: pd.DataFrame, slot_s: int, sl_threshold_s: float = 20.0) -> pd.DataFrame:
+    """Per interval (index from the log's first midnight): the back-test metrics of all calls;
+    service level = answered within T / (answered + abandoned after T), as in `targets`."""
+    frame = _frame(calls, sl_threshold_s).assign(slot=(calls["arrival_s"] // slot_s).astype(int))
+    return _metrics(frame.groupby("slot"), with_agents=True)
+
+
+def queue_table(calls: pd.DataFrame, sl_threshold_s: float = 20.0) -> pd.DataFrame:
+    """Per queue (call type) over the whole period: offered, abandonment, ASA, SL and AHT."""
+    frame = _frame(calls, sl_threshold_s).assign(queue=calls["type"].astype(str))
+    return _metrics(frame.groupby("queue"), with_agents=False)
+
+
+def _rows(
+    key: str, actual: pd.DataFrame, sims: list[pd.DataFrame], metrics: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Actual vs simulated mean and 95% PI for one period, per index value and metric."""
+    n = len(sims)
+    t = stats.t.ppf(0.975, n - 1)
+    rows = []
+    for metric in metrics:
+        wide = pd.concat([s[metric].reindex(actual.index) for s in sims], axis=1)
+        if metric in COUNTS:
+            wide = wide.fillna(0)
+        mean, sd = wide.mean(axis=1), wide.std(axis=1, ddof=1)
+        half = t * sd * np.sqrt(1 + 1 / n)
+        for i in actual.index:
+            a = float(actual.loc[i, metric])
+            rows.append({key: i, "metric": metric, "actual": a, "sim_mean": float(mean[i]),
+                         "pi_low": float(mean[i] - half[i]), "pi_high": float(mean[i] + half[i]),
+                         "outside": bool(abs(a - mean[i]) > half[i])})  # fmt: skip
+    return rows
 
 
 def _check_period(scenario: Scenario, log: CallLog) -> None:
@@ -55,34 +99,33 @@ def _check_period(scenario: Scenario, log: CallLog) -> None:
 
 
 def backtest(
-    scenario: Scenario, log: CallLog, replications: int = 10, seed: int = 1, slot_s: int = 3600
+    scenario: Scenario,
+    log: CallLog,
+    replications: int = 10,
+    seed: int = 1,
+    slot_s: int = 3600,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Actual vs simulated per interval with 95% PIs, outside flags and the miss decomposition."""
     if replications < 2:
         raise ScenarioError(f"--replications must be at least 2 (got {replications})")
     _check_period(scenario, log)
     model = compile_model(scenario)
+    sl_s = float(scenario.channels.voice.sl_threshold_s)
     end = log.days * DAY_S
-    sims = []
+    sims, sim_queues = [], []
     for i in range(replications):
         calls = calls_from_contact_log(simulate(model, seed, i), model, log.start)
-        sims.append(interval_table(calls[calls["arrival_s"] < end], slot_s))
-    actual = interval_table(log.calls, slot_s)
-    slots = actual.index
-    t = stats.t.ppf(0.975, replications - 1)
-    rows = []
-    for metric in METRICS:
-        wide = pd.concat([s[metric].reindex(slots) for s in sims], axis=1)
-        if metric in ("offered", "agents"):
-            wide = wide.fillna(0)
-        mean, sd = wide.mean(axis=1), wide.std(axis=1, ddof=1)
-        half = t * sd * np.sqrt(1 + 1 / replications)
-        for s in slots:
-            a = float(actual.loc[s, metric])
-            rows.append({"interval": int(s), "metric": metric, "actual": a,
-                         "sim_mean": float(mean[s]), "pi_low": float(mean[s] - half[s]),
-                         "pi_high": float(mean[s] + half[s]),
-                         "outside": bool(abs(a - mean[s]) > half[s])})  # fmt: skip
+        calls = calls[calls["arrival_s"] < end]
+        sims.append(interval_table(calls, slot_s, sl_s))
+        sim_queues.append(queue_table(calls, sl_s))
+        if progress is not None:
+            progress(i + 1, replications)
+    actual = interval_table(log.calls, slot_s, sl_s)
+    rows = _rows("interval", actual, sims, METRICS)
+    for r in rows:
+        r["interval"] = int(r["interval"])
+    queues = _queues(queue_table(log.calls, sl_s), sim_queues)
     table = pd.DataFrame(rows)
     wide_mean = table.pivot(index="interval", columns="metric", values="sim_mean")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -94,7 +137,16 @@ def backtest(
     outside = table.groupby("metric")["outside"].mean()
     parts = decomposition.reset_index(names="interval").to_dict("records")
     return {"slot_s": slot_s, "replications": replications, "seed": seed,
-            "start": str(log.start.date()), "days": log.days,
+            "start": str(log.start.date()), "days": log.days, "sl_threshold_s": sl_s,
             "outside_share": {m: float(outside[m]) for m in METRICS},
             "intervals": table.to_dict(orient="records"),
-            "decomposition": parts}  # fmt: skip
+            "decomposition": parts, "queues": queues}  # fmt: skip
+
+
+def _queues(actual: pd.DataFrame, sims: list[pd.DataFrame]) -> list[dict[str, Any]]:
+    """Per-queue rows: queues of the log and of the plan (a queue only one side has is a row with
+    zero offered on the other side and undefined ratios)."""
+    names = sorted(set(actual.index).union(*(s.index for s in sims)))
+    actual = actual.reindex(names)
+    actual["offered"] = actual["offered"].fillna(0)
+    return [{**r, "queue": str(r["queue"])} for r in _rows("queue", actual, sims, QUEUE_METRICS)]

@@ -12,13 +12,17 @@
    the simulated workload equals the observed one.
 4. Patience per call type: censored MLE (abandoned = event, served after waiting = censored); the
    lowest-AIC family the scenario can express; types with few abandonments use the pooled fit.
-5. Priorities: the log's per-call priority is compared within each type (waits of high vs regular
-   callers); types get scenario priorities only from a `priority` column meaning "1 served first".
+5. Structure (`routing_fit.py`): priorities from a `priority` column meaning "1 served first", else
+   from the types' decisive overtakes in the log; agent groups from the pools of agents who served
+   the same types, sharing the measured staffing; routing `longest_idle` (strict priorities).
+   Inferred always (calibration.json); written into the scenario only with `structure=True`: on the
+   bank log it moves per-type waits toward the log but the whole-center targets away (see
+   docs/calibration.md), so the default stays the one-pool FCFS scenario.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +40,7 @@ from sim.calibrate.durations import (
     kaplan_meier,
 )
 from sim.calibrate.logs import CallLog
+from sim.calibrate.routing_fit import infer_structure, pool_headcount
 from sim.calibrate.staffing import WEEKDAY_NAMES, StaffingEstimate, estimate_staffing, shift_lines
 from sim.errors import ScenarioError
 from sim.scenario import Scenario, scenario_from_dict
@@ -85,6 +90,7 @@ class Calibration:
     priorities: pd.DataFrame
     scenario: Scenario
     options: dict[str, Any]
+    structure: dict[str, Any] = field(default_factory=dict)  # routing_fit.infer_structure
 
     @property
     def sl_threshold_s(self) -> float:
@@ -107,7 +113,8 @@ class Calibration:
                                          self.slot_s, max_idle_gap_s, factor)  # fmt: skip
         options = {**self.options, "availability_factor": factor,
                    "max_idle_gap_s": staffing.max_idle_gap_s}  # fmt: skip
-        scenario = _scenario(self.log, staffing, self.classes, self.demand, self.types, options)
+        scenario = _scenario(self.log, staffing, self.classes, self.demand, self.types, options,
+                             self.structure)  # fmt: skip
         return replace(self, staffing=staffing, scenario=scenario, options=options)
 
 
@@ -126,6 +133,7 @@ def calibrate(
     languages: dict[str, str] | None = None,
     availability_factor: float = 1.0,
     max_idle_gap_s: float = 900.0,
+    structure: bool = False,
 ) -> Calibration:
     """Estimate a scenario from a cleaned call log (see the module docstring for each choice).
 
@@ -169,10 +177,12 @@ def calibrate(
         "name": name, "slot_minutes": slot_minutes, "sl_threshold_s": sl_threshold_s,
         "short_service_s": short_service_s, "languages": dict(languages or {}),
         "availability_factor": availability_factor, "max_idle_gap_s": max_idle_gap_s,
+        "structure": structure,
     }  # fmt: skip
-    scenario = _scenario(log, staffing, classes, demand, types, options)
+    inferred = infer_structure(calls, max_idle_gap_s)
+    scenario = _scenario(log, staffing, classes, demand, types, options, inferred)
     return Calibration(log, slot_s, staffing, classes, demand, types, priority_table(calls),
-                       scenario, options)  # fmt: skip
+                       scenario, options, inferred)  # fmt: skip
 
 
 def _drop_outside_hours(log: CallLog, staffing: StaffingEstimate, dates: pd.DatetimeIndex) -> None:
@@ -254,9 +264,11 @@ def class_label(weekdays: list[int]) -> str:
     return "_".join(WEEKDAY_NAMES[d] for d in days)
 
 
-def _scenario_priority(calls: pd.DataFrame, call_type: str, by_column: bool) -> int:
+def _scenario_priority(
+    calls: pd.DataFrame, call_type: str, by_column: bool, inferred: dict[str, int]
+) -> int:
     if not by_column:
-        return 1
+        return inferred.get(call_type, 1)
     p = calls.loc[(calls["type"] == call_type) & (calls["priority"] > 0), "priority"]
     return int(p.median()) if len(p) else 1
 
@@ -268,8 +280,13 @@ def _scenario(
     demand: list[TypeDemand],
     types: dict[str, TypeFits],
     options: dict[str, Any],
+    structure: dict[str, Any],
 ) -> Scenario:
     languages = options["languages"]
+    if not options.get("structure"):
+        structure = {}
+    pools = structure.get("pools", [])
+    split = len(pools) > 1 or any(set(p["skills"]) != set(types) for p in pools)
     by_column = log.priority_is_order and bool((log.calls["priority"] > 0).any())
     class_name = {tuple(c): class_label(c) for c in classes}
     busy = log_busyness(log.calls, log.dates())
@@ -281,7 +298,7 @@ def _scenario(
             {
                 "name": f"{td.call_type}{suffix}",
                 "channel": "voice",
-                "language": languages.get(td.call_type, languages.get("*", "local")),
+                "language": _language(languages, td.call_type, split),
                 "segment": td.call_type,
                 "timezone": log.timezone,
                 "volume_per_day": round(td.volume_per_day, 3),
@@ -295,10 +312,12 @@ def _scenario(
                 ),  # fmt: skip
                 "handle_time": fits.handle_dist,
                 "patience": fits.patience_fit.scenario_dist(),
-                "priority": _scenario_priority(log.calls, td.call_type, by_column),
+                "priority": _scenario_priority(
+                    log.calls, td.call_type, by_column, structure.get("priorities", {})
+                ),  # fmt: skip
             }
         )
-    skills = sorted({it["language"] for it in items})
+    groups = _groups(log, staffing, options, pools, languages, split, items)
     data = {
         "name": options["name"],
         "description": f"calibrated from {Path(log.source).name} ({log.days} days)",
@@ -316,16 +335,47 @@ def _scenario(
                 "name": "center",
                 "timezone": log.timezone,
                 "location": "onshore",
-                "groups": [
-                    {
-                        "name": "agents",
-                        "skills": [{"language": lang, "channel": "voice"} for lang in skills],
-                        "shifts": shift_lines(staffing.headcount, staffing.slot_s),
-                    }
-                ],
+                "groups": groups,
             }
         ],
     }
+    if split:
+        data["routing"] = {"policy": structure["policy"]}
     if busy.significant:  # shared busy days; the per-type factor keeps only the remainder
         data["busyness"] = busy.scenario_field()
     return scenario_from_dict(data, f"calibration of {log.source}")
+
+
+def _language(languages: dict[str, str], call_type: str, split: bool) -> str:
+    """The type's language; with agent pools, language and type (a skill per call type)."""
+    lang = languages.get(call_type, languages.get("*", "local"))
+    return f"{lang}_{call_type}" if split else lang
+
+
+def _groups(
+    log: CallLog,
+    staffing: StaffingEstimate,
+    options: dict[str, Any],
+    pools: list[dict[str, Any]],
+    languages: dict[str, str],
+    split: bool,
+    items: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One group of every agent (one pool), or a group per pool sharing the measured staffing."""
+    if not split:
+        skills = sorted({it["language"] for it in items})
+        return [{"name": "agents", "skills": [{"language": x, "channel": "voice"} for x in skills],
+                 "shifts": shift_lines(staffing.headcount, staffing.slot_s)}]  # fmt: skip
+    counts = pool_headcount(log.calls, log.days, log.dates(), staffing.slot_s,
+                            options["max_idle_gap_s"], pools, staffing.headcount)  # fmt: skip
+    groups = []
+    for pool, headcount in zip(pools, counts, strict=True):
+        if not headcount.any():
+            continue
+        skills = [{"language": _language(languages, t, True), "channel": "voice"}
+                  for t in pool["skills"]]  # fmt: skip
+        name = "_".join(pool["skills"])
+        name += "" if all(g["name"] != name for g in groups) else f"_{len(groups) + 1}"
+        groups.append({"name": name, "skills": skills,
+                       "shifts": shift_lines(headcount, staffing.slot_s)})  # fmt: skip
+    return groups

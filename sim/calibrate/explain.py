@@ -91,6 +91,8 @@ def notes(
             f"callers were waiting (skill-based routing / priorities){adapt}. The simulated "
             "single FCFS pool with fixed staffing per slot cannot do that."
         )
+    if cal.structure:
+        out.append(structure_note(cal))
     shares = v.table.xs("all", level="hour")
     waited_obs = shares.loc["abandon_share", "observed"] / shares.loc["abandon_rate", "observed"]
     waited_sim = shares.loc["abandon_share", "sim_mean"] / shares.loc["abandon_rate", "sim_mean"]
@@ -103,7 +105,8 @@ def notes(
     text = ", ".join(f"{k} {val:.0f} s" for k, val in waits.items())
     if simulated_type_waits is not None:
         sim = ", ".join(f"{k} {val:.0f} s" for k, val in simulated_type_waits.round(0).items())
-        text += f" (simulated FCFS: {sim})"
+        label = "simulated" if cal.options.get("structure") else "simulated FCFS"
+        text += f" ({label}: {sim})"
     out.append(f"Mean wait of answered calls by type, observed: {text}.")
     hourly = v.table.loc["abandon_rate"].drop("all")
     scored = hourly[hourly["waited_calls"] >= MIN_WAITED]
@@ -138,3 +141,27 @@ def notes(
         out.append("Sensitivity of simulated abandonment and ASA to the staffing estimate ("
                    + "; ".join(parts) + ").")  # fmt: skip
     return out
+
+
+def structure_note(cal: Calibration) -> str:
+    """What the log says about pools, priorities and routing, how sure, and whether it is used."""
+    st = cal.structure
+    used = (
+        "written into the scenario (--structure)"
+        if cal.options.get("structure")
+        else "not used: the scenario is one FCFS pool (--structure writes it)"
+    )
+    prio = ", ".join(f"{t} {p}" for t, p in st["priorities"].items())
+    text = (f"Structure inferred, {used}: {len(st['pools'])} agent pools by the types each agent "
+            f"served; type priorities from decisive overtakes (1 first): {prio}.")  # fmt: skip
+    sp = st["strict_priority"]
+    if sp:
+        text += (f" Strict priority ({st['policy']}): {sp['first']} answered ahead of "
+                 f"{sp['second']} in {sp['share_first']:.1%} [{sp['ci95'][0]:.1%}, "
+                 f"{sp['ci95'][1]:.1%}] of {sp['overtakes']} overtakes.")  # fmt: skip
+    ch = st["agent_choice"]
+    if ch["calls_checked"]:
+        text += (f" Choice of agent not identifiable: the longest-idle agent answered "
+                 f"{ch['longest_idle_share']:.1%} of {ch['calls_checked']} calls answered at once "
+                 f"(a random choice: {ch['random_choice_share']:.1%}).")  # fmt: skip
+    return text

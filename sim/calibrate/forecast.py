@@ -40,6 +40,7 @@ class Forecast:
     overdispersion: Overdispersion
     interval_dispersion: float  # observed var/mean of input-interval counts, same weekday & time
     interval_dispersion_model: float  # what the day factor alone predicts: 1 + cv^2 m
+    source_dates: tuple[str, str] = ("", "")  # first and last date of the whole file
 
     @property
     def days(self) -> int:
@@ -112,9 +113,19 @@ def _on_slots(series: pd.Series, interval_s: int) -> pd.Series:
 
 
 def import_forecast(path: str | Path, name: str = "forecast", timezone: str = "UTC",
-                    handle_time: dict[str, Any] | None = None) -> Forecast:  # fmt: skip
-    """Profiles, volume and day factor of one stream of calls (see module docstring)."""
+                    handle_time: dict[str, Any] | None = None,
+                    until: str | None = None) -> Forecast:  # fmt: skip
+    """Profiles, volume and day factor of one stream of calls (see module docstring); `until`
+    (a date) keeps only the intervals before it, to forecast a later period out of sample."""
     series, interval = read_volumes(path)
+    source_dates = (str(series.index.min().date()), str(series.index.max().date()))
+    if until is not None:
+        cut = pd.to_datetime(until, errors="coerce", format="ISO8601")
+        if pd.isna(cut):
+            raise ScenarioError(f"--until {until!r}: not a date; use YYYY-MM-DD")
+        series = series[series.index < cut]
+        if series.empty:
+            raise ScenarioError(f"--until {until}: no interval of {path} is before that date")
     slots = _on_slots(series, interval)
     day = slots.index.normalize()
     slot = (slots.index.hour * 3600 + slots.index.minute * 60) // SLOT_S
@@ -147,7 +158,7 @@ def import_forecast(path: str | Path, name: str = "forecast", timezone: str = "U
         "handle_time": handle_time or {"dist": "exponential", "mean_s": 300.0},
     }
     observed, model = _interval_dispersion(series, od.cv)
-    return Forecast(counts, interval, open_slots, demand, od, observed, model)
+    return Forecast(counts, interval, open_slots, demand, od, observed, model, source_dates)
 
 
 def _interval_dispersion(series: pd.Series, cv: float) -> tuple[float, float]:
@@ -172,6 +183,34 @@ def forecast_scenario(fc: Forecast, days: int | None = None, start: str = "2026-
         "sites": [{"name": "s", "timezone": fc.demand["timezone"], "location": "onshore",
                    "groups": [{"name": "g", "skills": [{"language": "local", "channel": "voice"}],
                                "shifts": [{"start": "00:00", "end": "24:00", "headcount": 1}]}]}],
+    }  # fmt: skip
+
+
+def plan_scenario(
+    fc: Forecast, start: str, days: int, aht_s: float = 300.0, sl_threshold_s: float = 20.0
+) -> dict[str, Any]:
+    """A plan over `days` from `start`: the forecast's demand, staffed per weekday and 15-min slot
+    by Erlang C for 80/20 at the weekday's mean volume (exponential handle time `aht_s`)."""
+    from sim.calibrate.staffing import shift_lines
+
+    intraday = np.asarray(fc.demand["intraday_profile"])
+    headcount = np.zeros((7, DAY_S // SLOT_S), dtype=int)
+    for w, volume in enumerate(fc.demand["weekday_profile"]):
+        lam = volume * intraday / SLOT_S
+        headcount[w] = analytic.erlang_c_min_agents(lam, 1.0 / aht_s, sl_threshold_s, 0.8)
+    zone = fc.demand["timezone"]
+    demand = {**fc.demand, "handle_time": {"dist": "exponential", "mean_s": aht_s}}
+    return {
+        "name": f"{fc.demand['name']}_plan",
+        "description": f"forecast of {fc.days} days of volumes, planned for {days} days from "
+                       f"{start}",
+        "horizon": {"start": start, "days": days, "timezone": zone},
+        "channels": {"voice": {"sl_threshold_s": sl_threshold_s}},
+        "demand": [demand],
+        "sites": [{"name": "center", "timezone": zone, "location": "onshore",
+                   "groups": [{"name": "agents",
+                               "skills": [{"language": demand["language"], "channel": "voice"}],
+                               "shifts": shift_lines(headcount, SLOT_S)}]}],
     }  # fmt: skip
 
 

@@ -69,6 +69,7 @@ def run_calibration(
     timezone: str | None = None,
     name: str | None = None,
     progress: Progress | None = None,
+    structure: bool = False,
 ) -> CalibrationRun:
     """Calibrate a log, validate the scenario by simulation and write scenario and report."""
     factor = _availability(availability)
@@ -81,7 +82,7 @@ def run_calibration(
     log = read_log(log_path, fmt, timezone)
     languages = BANK_LANGUAGES if fmt == "anonymous-bank" else {}
     label = name or (out.stem if out is not None else Path(log_path).stem)
-    cal = calibrate(log, name=_safe_name(label), languages=languages)
+    cal = calibrate(log, name=_safe_name(label), languages=languages, structure=structure)
     sens = None
     measured_row = None
     validate_now = report is not None or factor is None

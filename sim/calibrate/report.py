@@ -89,7 +89,7 @@ def header_lines(cal: Calibration, v: Validation | None, factor_note: str) -> li
         f"idle in a gap under {cal.staffing.max_idle_gap_s / 60:.0f} min while no caller waited "
         "(an ACD leaves no caller waiting while an agent is free); mean over dates, rounded.",
         factor_note,
-        "Single pool, FCFS: the log's priority field is a customer class (see the report).",
+        _structure_note(cal),
     ]
     if v is not None:
         c = v.checks
@@ -104,6 +104,20 @@ def header_lines(cal: Calibration, v: Validation | None, factor_note: str) -> li
     for line in lines:
         out.extend(_wrap(line, 96))
     return out
+
+
+def _structure_note(cal: Calibration) -> str:
+    """What the scenario's groups and priorities are, and where the inference is kept."""
+    st = cal.structure
+    if not cal.options.get("structure") or len(cal.scenario.sites[0].groups) == 1:
+        return ("Single pool, FCFS: the log's priority field is a customer class; the inferred "
+                "pools and type priorities are in calibration.json (`structure`).")  # fmt: skip
+    prio = ", ".join(f"{t} {p}" for t, p in st["priorities"].items())
+    return (
+        f"Agent groups: the log's pools of agents serving the same types "
+        f"({len(cal.scenario.sites[0].groups)} groups sharing the measured staffing); type "
+        f"priorities from the log's queue order (1 first): {prio}; routing {st['policy']}."
+    )
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -145,6 +159,7 @@ def calibration_json(cal: Calibration) -> dict[str, Any]:
         "types": types,
         "priorities": cal.priorities.to_dict(orient="records"),
         "queue_order": queue_order_json(log.calls),
+        "structure": cal.structure,
         "busyness": log_busyness(log.calls, log.dates()).to_json(),
     })  # fmt: skip
 

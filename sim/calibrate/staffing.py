@@ -17,6 +17,7 @@ scenario's staffing; the per-slot staircase becomes shift lines.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -64,11 +65,15 @@ def _occupancy_seconds(starts: np.ndarray, ends: np.ndarray, total_s: int) -> np
 def estimate_staffing(
     calls: pd.DataFrame, days: int, dates: pd.DatetimeIndex, slot_s: int = 1800,
     max_idle_gap_s: float = 900.0, availability_factor: float = 1.0,
+    agents: Collection[str] | None = None,
 ) -> StaffingEstimate:  # fmt: skip
     """Available agents per slot (see the module docstring); `availability_factor` scales the
-    weekday means before rounding (1 = as measured)."""
+    weekday means before rounding (1 = as measured); `agents` restricts the count to those agents
+    (queueing is still read from every call)."""
     total = days * DAY_S
     talk = calls[calls["served"] & (calls["agent"] != "")]
+    if agents is not None:
+        talk = talk[talk["agent"].isin(list(agents))]
     answer = (talk["arrival_s"] + talk["wait_s"]).to_numpy()
     end = answer + talk["service_s"].to_numpy()
     busy = _occupancy_seconds(answer, end, total)

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.commands.common import fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 
 
@@ -44,7 +44,15 @@ def calibrate(
     timezone: Annotated[
         str | None, typer.Option(help="IANA zone of the log's clock (bank: Asia/Jerusalem)")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    structure: Annotated[
+        bool,
+        typer.Option(
+            "--structure",
+            help="agent groups from the log's pools and type priorities from its queue order "
+            "(default: one FCFS pool; the inference is in calibration.json either way)",
+        ),
+    ] = False,
+    as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
     """Calibrate a scenario from a call log and validate it against the log by simulation."""
@@ -58,7 +66,7 @@ def calibrate(
             task = bar.add_task("calibrate", total=None)
             result = run_calibration(
                 log, fmt, out, report, availability=availability, replications=replications,
-                seed=seed, timezone=timezone,
+                seed=seed, timezone=timezone, structure=structure,
                 progress=lambda _s, done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
     except ScenarioError as exc:

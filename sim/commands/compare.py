@@ -13,7 +13,7 @@ import yaml
 from sim import api
 from sim.commands import options as opts
 from sim.commands.common import err_console, fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 from sim.experiments.compare import Comparison
 from sim.experiments.store import headline
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(min=0, help="random seed (shared by A and B)")] = (
             api.DEFAULT_SEED
         ),
-        as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        as_json: AsJson = False,
         quiet: Quiet = False,
         sets: opts.Sets = None,
         sets_b: Annotated[
@@ -52,6 +52,7 @@ def register(app: typer.Typer) -> None:
         """
         saved = None
         try:
+            run_store = opts.store_of(save, store)  # a bad --store fails before the long run
             with progress_bar("comparing", quiet) as bar:
                 task = bar.add_task("compare", total=2 * replications)
                 result = api.compare(
@@ -59,7 +60,6 @@ def register(app: typer.Typer) -> None:
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                     overrides=sets or [], overrides_b=sets_b or [], workers=workers, dask=dask,
                 )  # fmt: skip
-            run_store = opts.store_of(save, store)
             if run_store is not None:
                 with run_store.new_run("compare", f"{result.label_a}-vs-{result.label_b}") as saved:
                     write_comparison(result, saved.path)

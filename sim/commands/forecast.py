@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sim.commands.common import fail, out_console
+from sim.commands.options import AsJson
 from sim.errors import ScenarioError
 
 forecast_app = typer.Typer(help="Forecasts: import interval volumes as scenario demand.",
@@ -32,7 +33,17 @@ def import_(
     quantile: Annotated[float, typer.Option(help="day-factor quantile to staff for")] = 0.9,
     replications: Annotated[int, typer.Option(min=2, help="simulations of the day variance")] = 10,
     seed: Annotated[int, typer.Option(min=0)] = 1,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    until: Annotated[
+        str | None, typer.Option(help="fit only on intervals before this date (YYYY-MM-DD)")
+    ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            help="also write a plan scenario from --until (or the first date) to the "
+            "file's last date, staffed by Erlang C 80/20 (new YAML file)"
+        ),
+    ] = None,  # fmt: skip
+    as_json: AsJson = False,
 ) -> None:
     """Profiles, volume and gamma day factor from interval volumes; simulated check; what-if."""
     from sim.calibrate.forecast import import_forecast, simulated_dispersion, staffing_what_if
@@ -41,14 +52,18 @@ def import_(
 
     try:
         check_timezone(timezone, "--timezone")
-        if out is not None and out.exists():
-            raise ScenarioError(f"--out {out}: already exists; ccsim never overwrites a file")
+        for option, path in (("--out", out), ("--plan", plan)):
+            if path is not None and path.exists():
+                raise ScenarioError(f"{option} {path}: already exists; ccsim never overwrites")
         fc = import_forecast(csv, name=name, timezone=timezone,
-                             handle_time={"dist": "exponential", "mean_s": aht_s})  # fmt: skip
+                             handle_time={"dist": "exponential", "mean_s": aht_s},
+                             until=until)  # fmt: skip
         check = simulated_dispersion(fc, replications, seed)
         what_if = staffing_what_if(fc, aht_s, quantile)
         if out is not None:
             write_scenario(out, _yaml(fc, check, csv))
+        if plan is not None:
+            write_scenario(plan, _plan_yaml(fc, csv, aht_s, until))
     except ScenarioError as exc:
         fail(exc)
     summary = {
@@ -82,8 +97,9 @@ def import_(
       f"{w['expected_sl_staffed_for_mean']:.1%}, target met on {mean_days:.0%} of days; staffed "
       f"for the {quantile:.0%} day-factor quantile {w['agent_hours_for_quantile']:.0f} h, "
       f"{w['expected_sl_staffed_for_quantile']:.1%}, {q_days:.0%} of days")  # fmt: skip
-    if out is not None:
-        p(f"wrote {out}")
+    for path in (out, plan):
+        if path is not None:
+            p(f"wrote {path}")
 
 
 def _yaml(fc, check: dict, source: Path) -> str:
@@ -101,3 +117,28 @@ def _yaml(fc, check: dict, source: Path) -> str:
     ]
     body = yaml.dump({"demand": [fc.demand]}, Dumper=_FlowLists, sort_keys=False, width=100)
     return "".join(f"# {h}\n" for h in header) + body
+
+
+def _plan_yaml(fc, source: Path, aht_s: float, until: str | None) -> str:
+    """The plan scenario over the rest of the file, as YAML with a header saying how it was made."""
+    import textwrap
+
+    import pandas as pd
+    import yaml
+
+    from sim.calibrate.forecast import plan_scenario
+    from sim.calibrate.report import _FlowLists
+
+    start = str(pd.Timestamp(until).date()) if until else fc.source_dates[0]
+    days = (pd.Timestamp(fc.source_dates[1]) - pd.Timestamp(start)).days + 1
+    data = plan_scenario(fc, start, max(days, 1), aht_s)
+    header = [
+        f"Plan written by `ccsim forecast import --plan` from {source.name}: demand forecast from "
+        f"{fc.days} days before {start}; {data['horizon']['days']} days from {start}.",
+        f"Staffing: Erlang C 80/20 per weekday and 15-min slot at the mean volume, AHT {aht_s:g} "
+        "s (the volumes carry no handle times).",
+        "Back-test the forecast: ccsim backtest PLAN VOLUMES.csv --format volumes",
+    ]
+    body = yaml.dump(data, Dumper=_FlowLists, sort_keys=False, width=100)
+    lines = textwrap.wrap(" ".join(header[:2]), 96) + [header[2]]
+    return "".join(f"# {h}\n" for h in lines) + body

@@ -1,4 +1,4 @@
-"""Options shared by the experiment commands (run, compare, sweep): workers, --set, store."""
+"""Options shared by several commands: --json, workers, --set, progress, the run store."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ Sets = Annotated[
         "sites.manila.groups.en_voice.shifts[*].headcount=+10%",
     ),
 ]
+AsJson = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 Quiet = Annotated[
     bool,
     typer.Option(
@@ -50,8 +51,8 @@ Store = Annotated[
 def store_of(save: bool, store: Path | None) -> RunStore | None:
     """The run store to save into, or None when the user did not ask to save.
 
-    A store that does not exist yet is created (with its parents) when the run is saved; the
-    user is told on stderr, so a mistyped --store never silently makes a new folder tree.
+    A store folder that does not exist yet is created (the user is told on stderr); a store whose
+    parent folder is missing is refused, since that is usually a mistyped path.
     """
     if not (save or store is not None):
         return None
@@ -59,12 +60,13 @@ def store_of(save: bool, store: Path | None) -> RunStore | None:
     if run_store.root.exists() and not run_store.root.is_dir():
         raise ScenarioError(f"--store {run_store.root}: exists and is not a folder")
     if not run_store.root.exists():
-        missing = [p for p in (run_store.root, *run_store.root.parents) if not p.exists()]
-        print(
-            f"ccsim: the run store {run_store.root} does not exist: creating "
-            + ", ".join(str(p) for p in reversed(missing)),
-            file=sys.stderr,
-        )
+        parent = run_store.root.parent
+        if not parent.is_dir():
+            raise ScenarioError(
+                f"--store {run_store.root}: its folder {parent} does not exist; check the path "
+                f"or create it first (mkdir -p {parent})"
+            )
+        print(f"ccsim: the run store {run_store.root} does not exist: creating it", file=sys.stderr)
     return run_store
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands.common import err_console, fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 
 
@@ -92,21 +92,32 @@ def short_table(result) -> tuple[Table, list[str]]:
 
 
 def simulation_table(result) -> Table:
-    """Plan vs simulation per simulated week and metric; fits 80 columns (money in thousands)."""
-    table = Table(title="plan vs simulation (95% CI over replications; cost in thousands)",
-                  title_justify="left", box=box.SIMPLE_HEAD)  # fmt: skip
-    for c in ("week", "metric", "plan", "simulation", "95% CI"):
+    """Plan vs simulation per simulated week and metric, in the KPI registry's formats."""
+    from sim.planning.sim_table import BASIS_NOTE, simulation_rows
+
+    currency = result.setup.scenario.costs.currency
+    table = Table(title="plan vs simulation (95% CI over replications)", title_justify="left",
+                  box=box.SIMPLE_HEAD, caption=BASIS_NOTE, caption_justify="left",
+                  pad_edge=False, collapse_padding=True)  # fmt: skip
+    for c in ("week", "metric", "target", "plan", "simulation", "95% CI"):
         table.add_column(c, justify="left" if c in ("week", "metric") else "right", no_wrap=True)
-    for r in result.simulation.itertuples():
-        money = r.metric.endswith("cost")
-        fmt = "{:,.1f}k" if money else "{:.1%}"
-        scale = 1000.0 if money else 1.0
-        plan = fmt.format(r.plan / scale) + ("" if r.covered else " [red](short)[/]")
-        ci = f"{fmt.format(r.sim_ci95_low / scale)}-{fmt.format(r.sim_ci95_high / scale)}"
-        metric = r.metric.replace("service_level_", "SL ")
-        table.add_row(f"{r.week} ({r.week_start:%m-%d})", metric, plan,
-                      fmt.format(r.sim_mean / scale), ci)  # fmt: skip
+    records = result.to_json(weeks=False)["simulation"]
+    for r in simulation_rows(records, currency):
+        plan = r["plan"].replace(" (short)", " [red](short)[/]")
+        if r["agrees"] == "no":
+            plan += " [yellow]*[/]"
+        table.add_row(r["week"], r["metric"], r["target"], plan, r["simulation"], r["ci95"])
     return table
+
+
+def payroll_lines(result) -> list[str]:
+    """The plan's own cost of each simulated week, its payroll basis stated."""
+    from sim.planning.sim_table import payroll_line
+
+    weeks = sorted(set(result.simulation["week"]))
+    by_week = {r["week"]: r for r in result.to_json(weeks=True)["by_week"]}
+    currency = result.setup.scenario.costs.currency
+    return [payroll_line(by_week[w], currency, result.setup.plan.hours_per_week) for w in weeks]
 
 
 def _weeks_option(text: str | None) -> list[int] | str | None:
@@ -129,7 +140,7 @@ def register(app: typer.Typer) -> None:
         plan_file: Annotated[
             Path | None, typer.Argument(metavar="PLAN", help="capacity plan YAML")
         ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        as_json: AsJson = False,
         quiet: Quiet = False,
         out: Annotated[
             Path | None, typer.Option(help="write CSV + Parquet tables and an HTML chart here")
@@ -212,6 +223,8 @@ def register(app: typer.Typer) -> None:
                 out_console.print(line, highlight=False)
         if result.simulation is not None:
             out_console.print(simulation_table(result))
+            for line in payroll_lines(result):
+                out_console.print(line, highlight=False)
         t = result.to_json(weeks=False)["totals"]
         status = ", ".join(f"{k}: {v}" for k, v in result.decisions.status.items())
         out_console.print(

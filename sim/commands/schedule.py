@@ -14,7 +14,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.commands.staff import Targets
 from sim.errors import ScenarioError
 
@@ -193,7 +193,7 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(min=0, help="random seed (simulation)")] = (
             api.DEFAULT_SEED
         ),
-        as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        as_json: AsJson = False,
         quiet: Quiet = False,
     ) -> None:
         """Choose shifts covering the required agents at minimum cost (MILP) and report gaps."""

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 
 Targets = Annotated[
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
             float | None,
             typer.Option(min=1, help="seconds for the simulation search (skips refinements)"),
         ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        as_json: AsJson = False,
         quiet: Quiet = False,
         out: Annotated[
             Path | None, typer.Option(help="write CSV + Parquet tables to this new folder")
@@ -167,6 +167,8 @@ def register(app: typer.Typer) -> None:
         out_console.print(summary_table(result))
         if result.pooling is not None:
             out_console.print(pooling_sentence(result.pooling, result.targets.confidence))
+        if result.reconciliation is not None:
+            out_console.print(result.reconciliation.sentence())
         for note in result.notes:
             err_console.print(f"[dim]note:[/] {note}")
         if written:

@@ -14,7 +14,7 @@ from rich.table import Table
 from sim import api
 from sim.commands import options as opts
 from sim.commands.common import err_console, fail, out_console, progress_bar
-from sim.commands.options import Quiet
+from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 from sim.experiments.backends import auto_workers, make_backend
 from sim.experiments.store import RunStore
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(min=0, help="random seed (shared by all points)")] = (
             api.DEFAULT_SEED
         ),
-        as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+        as_json: AsJson = False,
         quiet: Quiet = False,
         out: Annotated[
             Path | None, typer.Option(help="write to this new folder instead of the run store")

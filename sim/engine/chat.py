@@ -112,6 +112,7 @@ class ChatMixin(EngineState):
         del self.chat_work[cid], self.chat_version[cid]
         self.chats[a].discard(cid)
         if self.acw[cid] > 0:  # after-call work: the slot stays taken, the concurrency unchanged
+            self.acw[cid] *= self.acw_prof[self.agent_group[a]][self.ctype[cid]]
             self._completed(cid)
             self.n_wrapping += 1
             self._after(self.acw[cid], self._chat_wrap_done, a)

@@ -71,6 +71,7 @@ class Engine(ChatMixin, JourneyMixin):
         self.queue: list[deque[int]] = [deque() for _ in range(nt)]
         self.n_waiting = [0] * nt
         self.prof = np.nan_to_num(model.proficiency).tolist()
+        self.acw_prof = np.nan_to_num(model.acw_factor, nan=1.0).tolist()
         # groups that may take each type at once: primary skills first, then secondary
         immediate = np.isfinite(model.proficiency) & (model.delay_s == 0)
         self.groups_for_type = [
@@ -266,6 +267,7 @@ class Engine(ChatMixin, JourneyMixin):
             self.status[cid] = COMPLETED
             self._completed(cid)
             if self.acw[cid] > 0:
+                self.acw[cid] *= self.acw_prof[self.agent_group[a]][self.ctype[cid]]
                 self.n_wrapping += 1
                 self._after(self.acw[cid], self._wrap_done, a)  # the agent stays busy
                 return

@@ -31,6 +31,7 @@ class EngineState:
         base_handle: list[float]
         patience: list[float]
         acw: list[float]
+        acw_prof: list[list[float]]  # (groups, types) after-call-work factor
         n_wrapping: int
         status: list[int]
         answer: list[float]

@@ -15,9 +15,10 @@ from sim.engine.log import ContactLog
 from sim.kpis.agents import busy_periods, chat_busy_time, time_in_intervals
 from sim.kpis.contacts import contact_frame
 from sim.kpis.costs import cost_kpis
-from sim.kpis.grouping import contact_sums
+from sim.kpis.grouping import contact_cells, contact_sums
 from sim.kpis.issues import issue_kpis
 from sim.kpis.ratios import SL_VARIANTS, ratios
+from sim.kpis.site_share import site_share_sums
 from sim.model import CHANNELS, CHAT, Model
 
 
@@ -34,7 +35,8 @@ def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
     """All KPIs of one simulated replication."""
     contacts = contact_frame(log, model)
     sl_column = SL_VARIANTS[model.scenario.reporting.sl_definition]
-    summary_sums, interval_sums = contact_sums(contacts, model)
+    cells = contact_cells(contacts, model)
+    summary_sums, interval_sums = contact_sums(cells, model)
     summary_sums = _with_every_key(summary_sums, model)
     summary, intervals = ratios(summary_sums, sl_column), ratios(interval_sums, sl_column)
     agent_summary, agent_intervals, busy_by_site = _agent_kpis(log, model)
@@ -44,6 +46,7 @@ def compute_kpis(log: ContactLog, model: Model) -> ReplicationKpis:
     summary = summary.join(agent_summary, how="outer").join(issues, how="outer")
     summary = summary.join(costs, how="outer")
     intervals = intervals.join(agent_intervals, how="outer")
+    intervals = pd.concat([intervals, ratios(site_share_sums(cells, model), sl_column)])
     intervals = intervals.join(_backlog_by_interval(log, model), how="left")
     overall = ("overall", "all")
     summary.loc[overall, "chat_concurrency"] = _chat_concurrency(log, model)

@@ -9,6 +9,8 @@ dimension cost ten times more. A group appears only where at least one contact f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -18,8 +20,17 @@ from sim.model import CHANNELS, Model
 _INDEX = ["dimension", "key", "interval"]
 
 
-def contact_sums(contacts: pd.DataFrame, model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(summary sums indexed (dimension, key), interval sums indexed (dimension, key, interval))."""
+@dataclass(frozen=True)
+class Cells:
+    """Contact counts and summed flags per cell (type, site + 1, interval - first); site 0: none."""
+
+    first: int
+    count: np.ndarray
+    sums: dict[str, np.ndarray]
+
+
+def contact_cells(contacts: pd.DataFrame, model: Model) -> Cells:
+    """Add every contact's flags into its (type, serving site, interval) cell in one pass."""
     n = len(contacts)
     types = contacts["type_idx"].to_numpy()
     sites = contacts["site_idx"].to_numpy() + 1  # 0 = not served by any site
@@ -35,6 +46,12 @@ def contact_sums(contacts: pd.DataFrame, model: Model) -> tuple[pd.DataFrame, pd
         .reshape(shape)
         for c in SUMMED
     }  # fmt: skip
+    return Cells(first, count, cols)
+
+
+def contact_sums(cells: Cells, model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(summary sums indexed (dimension, key), interval sums indexed (dimension, key, interval))."""
+    first, count, cols, n_t = cells.first, cells.count, cells.sums, model.n_types
     by_type = {c: v.sum(axis=1) for c, v in cols.items()}  # (types, intervals)
     by_site = {c: v.sum(axis=0)[1:] for c, v in cols.items() if c not in SITE_ONLY_DROPPED}
     count_t, count_s = count.sum(axis=1), count.sum(axis=0)[1:]

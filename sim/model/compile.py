@@ -63,6 +63,7 @@ class Model:
     site_timezones: list[str]
     group_wage_per_hour: np.ndarray
     proficiency: np.ndarray  # (groups, types) handle-time factor, nan where no skill
+    acw_factor: np.ndarray  # (groups, types) after-call-work factor, nan where no skill
     fcr: np.ndarray  # (groups, types) chance the group resolves the issue
     secondary: np.ndarray  # (groups, types) served only when no primary agent is free
     delay_s: np.ndarray  # (groups, types) wait before the group may take the type (overflow)
@@ -174,6 +175,7 @@ def compile_model(scenario: Scenario) -> Model:
         site_timezones=[s.timezone for s in scenario.sites],
         group_wage_per_hour=np.array(wages, dtype=float),
         proficiency=skills.proficiency,
+        acw_factor=skills.acw_factor,
         fcr=skills.fcr,
         secondary=skills.secondary,
         delay_s=skills.delay_s,

@@ -18,6 +18,7 @@ from sim.scenario.models import Scenario
 @dataclass(frozen=True)
 class SkillTables:
     proficiency: np.ndarray  # (groups, types) handle-time factor; nan = cannot serve
+    acw_factor: np.ndarray  # (groups, types) after-call-work factor; nan = cannot serve
     fcr: np.ndarray  # (groups, types) resolution probability
     secondary: np.ndarray  # (groups, types) bool
     delay_s: np.ndarray  # (groups, types) wait before the group may take the type; inf = never
@@ -29,7 +30,7 @@ def skill_tables(sc: Scenario, group_site: list[int]) -> SkillTables:
     types = sc.demand
     rows = [(g, s) for s in sc.sites for g in s.groups]
     shape = (len(rows), len(types))
-    prof, fcr = np.full(shape, np.nan), np.zeros(shape)
+    prof, acw, fcr = np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape)
     secondary, delay = np.zeros(shape, bool), np.full(shape, np.inf)
     site_delays = [_site_delays(sc, c.home_sites) for c in types]
     for gi, (group, _site) in enumerate(rows):
@@ -40,10 +41,11 @@ def skill_tables(sc: Scenario, group_site: list[int]) -> SkillTables:
             if k is None or not np.isfinite(wait):
                 continue
             prof[gi, ci] = k.proficiency * (1 if k.native else fallback.handle_time_factor)
+            acw[gi, ci] = k.acw_factor
             fcr[gi, ci] = k.fcr * (1 if k.native else fallback.fcr_factor)
             secondary[gi, ci] = k.level == "secondary" or not k.native
             delay[gi, ci] = wait
-    return SkillTables(prof, fcr, secondary, delay)
+    return SkillTables(prof, acw, fcr, secondary, delay)
 
 
 def _site_delays(sc: Scenario, home_sites: list[str] | None) -> list[float]:

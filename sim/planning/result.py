@@ -68,7 +68,8 @@ class PlanResult:
         out: dict[str, Any] = {
             "plan": {"name": plan.name, "source": self.source, "weeks": self.setup.n_weeks,
                      "start": str(plan.horizon.start), "scenario": plan.scenario,
-                     "coverage": plan.solver.coverage, "hours_per_week": plan.hours_per_week},
+                     "coverage": plan.solver.coverage, "hours_per_week": plan.hours_per_week,
+                     "currency": self.setup.scenario.costs.currency},
             "status": self.decisions.status,
             "wall_time_s": round(self.wall_time_s, 3),
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},

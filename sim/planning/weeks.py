@@ -10,7 +10,8 @@ repeats Sunday), with:
   the interval grid (agent k works every interval with more than k agents), on the site's clock;
 * the plan's shrinkage for that week (absenteeism set so that off-phone time and absences give
   it), the group's learning curve at the tenure whose productivity is the group's average, and
-  no attrition inside the week (the plan moves people between weeks).
+  no attrition inside the week (the plan moves people between weeks);
+* the plan's wage per hour for groups of sites without a vendor price.
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ def week_scenario(result: PlanResult, week: int) -> Scenario:
             need = float(r["required_fte"])
             ratio = paid / need if need > 0 else 0.0
             agents = np.round(req.scheduled_agents[t, gi] * ratio).astype(int)
+            if site.get("pricing") is None:
+                group["wage_per_hour"] = g.wage_per_hour  # the plan's wage prices the week
             group["shifts"] = week_shifts(agents, monday, interval, data["horizon"]["timezone"],
                                           site["timezone"])  # fmt: skip
             wf = group.setdefault("workforce", {})

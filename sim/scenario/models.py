@@ -188,6 +188,9 @@ class Skill(Frozen):
     language: str = Field(min_length=1)
     channel: Channel
     proficiency: PositiveFloat = Field(1.0, description="handle-time factor: 1.2 = 20% slower")
+    acw_factor: PositiveFloat = Field(
+        1.0, description="after-call-work factor on this skill: 0.8 = wraps up 20% faster"
+    )
     fcr: Probability = Field(1.0, description="chance a contact handled here resolves the issue")
     level: Literal["primary", "secondary"] = Field(
         "primary", description="secondary skills serve only when no primary agent is free"

@@ -5,6 +5,8 @@
   and adds shrinkage, FTE and cost.
 * ``simulated``: starting from the analytic answer, the smallest staffing per site x group x
   interval that the simulator confirms meets every target (common random numbers).
+* ``reconcile``: why the simulated answer differs from Erlang's (pooling across sites and
+  skills, blending, abandonment), each effect priced with the plan's formulas.
 * ``schedule``: shifts covering a requirement at minimum cost (MILP, HiGHS), written back into
   a scenario that can be simulated.
 """

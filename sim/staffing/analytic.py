@@ -16,6 +16,8 @@ Zero volume gives zero agents. ``plan.py`` turns these into agents per site and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -29,12 +31,12 @@ from sim.staffing.uncertainty import type_forecast_cv
 from sim.staffing.workload import Workload
 
 
-def _queue_kwargs(model: Model, c: int, t: ChannelTarget, targets: Targets) -> dict[str, object]:
+def _queue_kwargs(model: Model, cv: float, t: ChannelTarget, targets: Targets) -> dict[str, object]:
     return {
         "sl_target": t.sl,
         "abandon_target": t.abandon,
         "asa_target": t.asa_s,
-        "forecast_cv": type_forecast_cv(model, c, targets),
+        "forecast_cv": cv,
         "probability": targets.probability,
         "sl_definition": model.scenario.reporting.sl_definition,
         "max_occupancy": targets.max_occupancy,
@@ -86,24 +88,51 @@ def type_requirements(model: Model, wl: Workload, targets: Targets) -> pd.DataFr
 
 
 def _voice(model: Model, wl: Workload, c: int, t: ChannelTarget, targets: Targets):
-    lam, aht = wl.rate_per_s[c], float(wl.aht_s[c])
-    theta, redial = float(wl.abandon_rate[c]), float(wl.redial_probability[c])
-    method = _queue_method(theta, redial, type_forecast_cv(model, c, targets))
-    if method == "erlang_c" and t.sl is not None and t.asa_s is None and t.abandon is None:
-        req = erlang_c_staffing(lam, 1.0 / aht, t.threshold_s, t.sl, targets.max_occupancy)
-        return req, method
-    kwargs = _queue_kwargs(model, c, t, targets)
-    req = erlang_x_min_agents(lam, 1.0 / aht, theta, t.threshold_s,
-                              redial_probability=redial, **kwargs)  # fmt: skip
-    return req, method
+    q = Queue(wl.rate_per_s[c], float(wl.aht_s[c]), float(wl.abandon_rate[c]),
+              float(wl.redial_probability[c]), type_forecast_cv(model, c, targets))  # fmt: skip
+    return queue_requirement(model, "voice", q, t, targets)
 
 
 def _chat(model: Model, wl: Workload, c: int, t: ChannelTarget, targets: Targets):
-    lam, aht = wl.rate_per_s[c], float(wl.aht_s[c])
-    aht_by_c = aht * np.asarray(model.chat_factors, dtype=float)
-    theta = float(wl.abandon_rate[c])
+    q = Queue(wl.rate_per_s[c], float(wl.aht_s[c]), float(wl.abandon_rate[c]), 0.0,
+              type_forecast_cv(model, c, targets))  # fmt: skip
+    return queue_requirement(model, "chat", q, t, targets)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One voice or chat queue as the formulas see it: rate per interval, handle time, patience
+    rate, redial probability and forecast cv (`reconcile` also prices pooled or split queues)."""
+
+    rate_per_s: np.ndarray
+    aht_s: float
+    abandon_rate: float
+    redial_probability: float
+    forecast_cv: float
+
+
+def queue_requirement(
+    model: Model, channel: str, q: Queue, t: ChannelTarget, targets: Targets
+) -> tuple[np.ndarray, str]:
+    """(agents per interval, method) a voice or chat queue needs, by the plan's formulas."""
+    lam, aht, theta = q.rate_per_s, q.aht_s, q.abandon_rate
+    if channel == "chat":
+        return _chat_agents(model, q, t, targets)
+    method = _queue_method(theta, q.redial_probability, q.forecast_cv)
+    if method == "erlang_c" and t.sl is not None and t.asa_s is None and t.abandon is None:
+        req = erlang_c_staffing(lam, 1.0 / aht, t.threshold_s, t.sl, targets.max_occupancy)
+        return req, method
+    kwargs = _queue_kwargs(model, q.forecast_cv, t, targets)
+    req = erlang_x_min_agents(lam, 1.0 / aht, theta, t.threshold_s,
+                              redial_probability=q.redial_probability, **kwargs)  # fmt: skip
+    return req, method
+
+
+def _chat_agents(model: Model, q: Queue, t: ChannelTarget, targets: Targets):
+    lam, theta = q.rate_per_s, q.abandon_rate
+    aht_by_c = q.aht_s * np.asarray(model.chat_factors, dtype=float)
     if targets.chat_method == "ctmc" and t.sl is not None:
-        factor = float(forecast_factor(type_forecast_cv(model, c, targets), targets.probability))
+        factor = float(forecast_factor(q.forecast_cv, targets.probability))
         req = np.zeros(len(lam), dtype=np.int64)
         for i, rate in enumerate(lam * factor):
             try:
@@ -111,7 +140,7 @@ def _chat(model: Model, wl: Workload, c: int, t: ChannelTarget, targets: Targets
             except ValueError:  # state space too large: fall back to equivalent servers
                 req[i] = chat_equivalent_min_agents(rate, aht_by_c, t.threshold_s, t.sl)
         return req, "chat_ctmc"
-    kwargs = _queue_kwargs(model, c, t, targets)
+    kwargs = _queue_kwargs(model, q.forecast_cv, t, targets)
     kwargs.pop("sl_target")
     req = chat_equivalent_min_agents(lam, aht_by_c, t.threshold_s, t.sl, abandon_rate=theta,
                                      **kwargs)  # fmt: skip

@@ -40,6 +40,7 @@ class StaffingResult:
     checks: pd.DataFrame | None = None  # simulation: per type x interval KPI checks
     pooling: dict[str, Any] | None = None  # simulation vs Erlang
     erlang: StaffingResult | None = None  # simulation: the analytic starting point
+    reconciliation: Any = None  # simulation: why it differs from Erlang (`reconcile`)
 
     def scheduled_matrix(self) -> np.ndarray:
         """(groups, intervals) scheduled agents."""
@@ -74,6 +75,8 @@ class StaffingResult:
         }
         if self.pooling is not None:
             out["pooling"] = self.pooling
+        if self.reconciliation is not None:
+            out["reconciliation"] = self.reconciliation.to_json()
         if self.checks is not None:
             checked = self.checks[self.checks["checked"]]
             out["checks"] = {
@@ -101,10 +104,14 @@ def allocate(model: Model, wl: Workload, by_type: pd.DataFrame) -> np.ndarray:
     factor f the type was staffed with, it needs ``n s_g f_g / f`` agents for it.
     """
     n_types, n_int = wl.rate_per_s.shape
-    req = by_type["required"].to_numpy().reshape(n_types, n_int)
+    return split_to_groups(model, wl, by_type["required"].to_numpy().reshape(n_types, n_int))
+
+
+def split_to_groups(model: Model, wl: Workload, per_type: np.ndarray) -> np.ndarray:
+    """(groups, types, intervals): agents per (type, interval) split as ``allocate`` does."""
     prof = np.where(wl.eligible, np.nan_to_num(model.proficiency, nan=1.0), 0.0)
     ratio = prof / np.maximum(wl.handle_factor, 1e-300)[None, :]
-    return wl.share * ratio[:, :, None] * req[None, :, :]
+    return wl.share * ratio[:, :, None] * per_type[None, :, :]
 
 
 def hourly_rate(model: Model, g: int) -> float:
@@ -115,10 +122,18 @@ def hourly_rate(model: Model, g: int) -> float:
     return float(model.group_wage_per_hour[g])
 
 
-def _costs(
-    model: Model, wl: Workload, by_type: pd.DataFrame, scheduled: np.ndarray, dt_h: np.ndarray
+def labour_costs(
+    model: Model,
+    wl: Workload,
+    by_type: pd.DataFrame,
+    scheduled: np.ndarray,
+    dt_h: np.ndarray,
+    busy_factor: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(groups, intervals) cost of a staffing, priced like the simulator's cost KPIs."""
+    """(groups, intervals) cost of a staffing, priced like the simulator's cost KPIs.
+
+    `busy_factor` (per group) scales each group's busy time, e.g. a learning curve's AHT factor.
+    """
     n_types, n_int = wl.rate_per_s.shape
     load = by_type["load_erlangs"].to_numpy().reshape(n_types, n_int)
     contacts = by_type["contacts"].to_numpy().reshape(n_types, n_int)
@@ -126,6 +141,8 @@ def _costs(
     prof = np.where(wl.eligible, np.nan_to_num(model.proficiency, nan=1.0), 0.0)
     ratio = prof / np.maximum(wl.handle_factor, 1e-300)[None, :]
     busy_h = (wl.share * ratio[:, :, None] * (load / conc)[None]).sum(axis=1) * dt_h
+    if busy_factor is not None:
+        busy_h = busy_h * np.asarray(busy_factor, dtype=float)[:, None]
     handled = (wl.share * contacts[None]).sum(axis=1)
     cost = scheduled * dt_h * model.group_wage_per_hour[:, None]
     for g in range(len(model.group_names)):
@@ -166,7 +183,7 @@ def build_result(
     dt_h = np.diff(wl.interval_edges_s) / 3600.0
     weeks = model.horizon_s / (7 * 86_400.0)
     starts = model.t0_utc + pd.to_timedelta(wl.interval_edges_s[:-1], unit="s")
-    cost = _costs(model, wl, by_type, scheduled, dt_h)
+    cost = labour_costs(model, wl, by_type, scheduled, dt_h)
     rows = []
     for g, name in enumerate(model.group_names):
         site_idx = int(model.group_site[g])

@@ -30,6 +30,7 @@ from sim.experiments.backends import make_backend
 from sim.model import CHANNELS, EMAIL, SOCIAL, Model
 from sim.staffing.evaluate import check_targets, rep_sums, staffed_model
 from sim.staffing.plan import StaffingResult, build_result
+from sim.staffing.reconcile import reconcile
 from sim.staffing.staff import staff_erlang
 from sim.staffing.targets import Targets, scenario_targets
 from sim.staffing.workload import Workload, build_workload, shrinkage
@@ -143,6 +144,7 @@ def staff_simulation(
     result.erlang = erlang
     result.checks = final
     result.pooling = _pooling(erlang, result)
+    result.reconciliation = reconcile(erlang, result)
     if not ok:
         result.notes.append(
             f"the search stopped after {rounds} repair rounds with {int(fails.sum())} "

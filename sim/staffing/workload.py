@@ -121,7 +121,9 @@ def build_workload(model: Model, backlog_always_open: bool = False) -> Workload:
     mean_share = share.mean(axis=2)
     weights = np.where(mean_share.sum(axis=0) > 0, mean_share, eligible.astype(float))
     prof_eff = (weights * prof).sum(axis=0) / np.maximum(weights.sum(axis=0), 1e-300)
-    acw = np.array([d.mean if d is not None else 0.0 for d in model.acw_dists])
+    acw_prof = np.where(eligible, np.nan_to_num(model.acw_factor, nan=1.0), 0.0)
+    acw_eff = (weights * acw_prof).sum(axis=0) / np.maximum(weights.sum(axis=0), 1e-300)
+    acw = np.array([d.mean if d is not None else 0.0 for d in model.acw_dists]) * acw_eff
     aht = np.array([d.mean for d in model.handle_dists]) * prof_eff + acw  # agents stay busy
     theta = np.array([1.0 / p.mean if p is not None else 0.0 for p in model.patience_dists])
     redial = np.array([ct.redial.probability if ct.redial else 0.0 for ct in model.scenario.demand])

@@ -4,9 +4,10 @@ A metric passes analytically when ccsim's formula matches `expected` within the 
 and in simulation when `expected` lies within 4 standard errors of the simulated mean. A share
 simulated as exactly 0 or 1 (zero SE) is judged by the binomial chance of seeing that in the
 contacts simulated: it passes when that chance is at least the normal two-sided tail beyond 4 SE.
-With `--simulate` every (case, replication) is a task of a process pool; replication r of a case
-always uses stream (seed, r), whatever the worker count, and results keep the file's order, so
-reports are identical for any `workers`.
+With `--simulate` each case is simulated only as long as its checks need (sim/verify/sizing.py),
+every (case, stage, replication) is a task of a process pool with its own stream, cases that
+simulate the same scenario share it, and results keep the file's order, so reports are identical
+for any `workers`.
 """
 
 from __future__ import annotations
@@ -15,19 +16,16 @@ import json
 import math
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from sim.analytic.cases import analytic_values, expected_values, family, tolerance_ok
 from sim.errors import ScenarioError
-from sim.verify.simulate import PLANS, REPLICATIONS, replicate_case, simulate_case, summarize
+from sim.verify.schedule import Group, group_plans, run_groups
+from sim.verify.simulate import PLANS, REPLICATIONS, Plan
+from sim.verify.sizing import SHARES, TAIL_LIMIT, Z_LIMIT, Decision, Sizing, Stat, decide
 
-Z_LIMIT = 4.0
-# metrics that are shares of contacts (binomial counts), as named in the case files
-SHARES = {"blocking", "p_block", "p_wait", "p_wait_arriving", "p_abandon", "service_level",
-          "sl_answered", "p_served_within_t", "p_abandon_within_t"}  # fmt: skip
-TAIL_LIMIT = math.erfc(Z_LIMIT / math.sqrt(2))  # P(|Z| > 4) = 6.3e-5
+__all__ = ["TAIL_LIMIT", "Z_LIMIT", "binomial_chance", "load_cases", "run_verify"]
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
@@ -63,55 +61,110 @@ def run_verify(
     seed: int = 1,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    sizing: Sizing | None = None,
 ) -> dict[str, Any]:
     """Check every case; the result has the public JSON shape of `ccsim verify --json`.
 
-    `workers` (default: the machine's cores) processes simulate cases side by side with --simulate.
+    `workers` (default: the machine's cores) processes simulate cases side by side with --simulate;
+    `sizing` (default: sequential, 5% precision) says how long each case is simulated.
     """
     cases = load_cases(Path(path))
-    n_workers = (workers or os.cpu_count() or 1) if simulate else 1
-    results = []
-    if n_workers <= 1:
-        for done, case in enumerate(cases, start=1):
-            results.append(_check_case(case, simulate, seed))
+    sizing = sizing or Sizing()
+    simulated: dict[int, dict[str, Stat]] = {}
+    runs: dict[int, dict[str, Any]] = {}
+    total_contacts = 0
+    if simulate:
+        groups = group_plans(_plans(cases))
+        done = 0
+
+        def finished(g: Group) -> None:
+            nonlocal done
+            for k, stats in enumerate(g.stats()):
+                simulated[g.members[k]] = stats
+                runs[g.members[k]] = _run_info(g, cases)
+            done += len(g.members)
             if progress is not None:
                 progress(done, len(cases))
-    else:
-        results = _pooled(cases, seed, n_workers, progress)
+
+        n_workers = workers or os.cpu_count() or 1
+        judge = _decider(cases, sizing)
+        run_groups(groups, seed, n_workers, sizing, judge, finished)
+        total_contacts = sum(g.contacts for g in groups)
+    results = []
+    for i, case in enumerate(cases):
+        result = _check_case(case, simulated.get(i, {}))
+        if i in runs:
+            result["simulation"] = runs[i]
+        results.append(result)
+    if progress is not None:  # cases that are not simulated are done now
+        progress(len(cases), len(cases))
     summary = {s: sum(r["status"] == s for r in results) for s in ("pass", "fail", "unsupported")}
-    return {"cases": results, "summary": summary}
+    report: dict[str, Any] = {"cases": results, "summary": summary}
+    if simulate:
+        report["simulation"] = {
+            "sizing": "fixed" if sizing.fixed else "sequential",
+            "rel_precision": None if sizing.fixed else sizing.rel_precision,
+            "replications_per_stage": REPLICATIONS,
+            "contacts": total_contacts,
+        }
+    return report
 
 
-def _pooled(
-    cases: list[dict[str, Any]],
-    seed: int,
-    n_workers: int,
-    progress: Callable[[int, int], None] | None,
-) -> list[dict[str, Any]]:
-    """Every (case, replication) as its own task, so long cases spread over all workers."""
-    with ProcessPoolExecutor(max_workers=n_workers) as pool:
-        tasks = {
-            i: [pool.submit(replicate_case, case, family(case), seed, rep)
-                for rep in range(REPLICATIONS)]
-            for i, case in enumerate(cases) if family(case) in PLANS
-        }  # fmt: skip
-        results = []
-        for i, case in enumerate(cases):
+def _plans(cases: list[dict[str, Any]]) -> dict[int, Plan]:
+    """Each simulable case's plan; inputs that do not fit the family are a user error."""
+    plans = {}
+    for i, case in enumerate(cases):
+        fam = family(case)
+        if fam in PLANS:
             try:
-                reps = [f.result() for f in tasks.get(i, [])]
+                plans[i] = PLANS[fam](case["inputs"], case["expected"])
             except (KeyError, TypeError, ValueError):
-                _check_case(case, False, seed, {})  # names the bad inputs as a user error
+                _check_case(case, {})  # names the bad inputs as a user error
                 raise
-            results.append(_check_case(case, False, seed, summarize(reps) if reps else {}))
-            if progress is not None:
-                progress(i + 1, len(cases))
-    return results
+    return plans
 
 
-def _check_case(
-    case: dict[str, Any], simulate: bool, seed: int, simulated: dict | None = None
-) -> dict[str, Any]:
-    """One case's checks; `simulated` (mean, SE, contacts per metric) is computed if not given."""
+def _decider(cases: list[dict[str, Any]], sizing: Sizing) -> Callable[[Group], Decision]:
+    """Sizing decision of a group from every check of every case in it, after each stage."""
+
+    def judge(g: Group) -> Decision:
+        checks = []
+        for k, stats in enumerate(g.stats()):
+            expected = expected_values(cases[g.members[k]])
+            for metric, stat in stats.items():
+                if metric in expected:  # a plan may measure more than a case checks
+                    exp = float(expected[metric])
+                    checks.append((metric, stat, exp, _binomial(metric, stat, exp)))
+        return decide(checks, sum(scale for scale, _ in g.stages), sizing)
+
+    return judge
+
+
+def _run_info(g: Group, cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """How a case was simulated: stages, window fraction measured and asked for, contacts."""
+    d = g.decision
+    assert d is not None
+    return {
+        "replications": REPLICATIONS,
+        "stages": len(g.stages),
+        "measured_fraction": round(sum(scale for scale, _ in g.stages), 6),
+        "needed_fraction": _clean(round(d.needed, 6)),
+        "stop": d.stop,
+        "contacts": g.contacts,
+        "shared_with": [cases[j]["id"] for j in g.members if len(g.members) > 1],
+    }
+
+
+def _binomial(metric: str, stat: Stat, expected: float) -> float | None:
+    """Binomial chance of an all-or-nothing share (zero SE), None where the z-score judges."""
+    mean, se, trials = stat
+    if metric in SHARES and se == 0 and mean in (0.0, 1.0) and trials > 0:
+        return binomial_chance(mean, expected, trials)
+    return None
+
+
+def _check_case(case: dict[str, Any], simulated: dict[str, Stat]) -> dict[str, Any]:
+    """One case's checks, with `simulated` (mean, SE, contacts) for the metrics simulated."""
     fam = family(case)
     head = {"id": case["id"], "model": case["model"], "family": fam}
     if fam is None:
@@ -121,8 +174,6 @@ def _check_case(
         expected = expected_values(case)
     except (KeyError, TypeError, ValueError) as exc:
         raise ScenarioError(f"case {case['id']}: inputs do not fit {fam} ({exc})") from None
-    if simulated is None:
-        simulated = simulate_case(case, fam, seed) if simulate and fam in PLANS else {}
     checks, ok = [], True
     for metric, exp in expected.items():
         value = analytic.get(metric)
@@ -140,8 +191,8 @@ def _check_case(
             z = (mean - exp) / se if se > 0 else (0.0 if mean == exp else math.inf)
             check.update(simulated=mean, se=se, z=_clean(z))
             check["simulated_ok"] = abs(z) <= Z_LIMIT
-            if metric in SHARES and se == 0 and mean in (0.0, 1.0) and trials > 0:
-                chance = binomial_chance(mean, exp, trials)
+            chance = _binomial(metric, (mean, se, trials), exp)
+            if chance is not None:
                 check["binomial_chance"] = chance
                 check["simulated_ok"] = chance >= TAIL_LIMIT
             ok &= check["simulated_ok"]

@@ -32,6 +32,29 @@ def _warmup_s(arrival_rate: float, service_rate: float, agents: int, self_limiti
     return min(20.0 * relax, CONTACTS_PER_REPLICATION / arrival_rate)
 
 
+def windows_s(
+    arrival_rates: list[float],
+    service_rate: float,
+    agents: int,
+    *,
+    abandon_rate: float = 0.0,
+    lines: int | None = None,
+    max_concurrency: int = 1,
+    retrial_rate: float = 0.0,
+    **_: Any,
+) -> tuple[float, float]:
+    """(warm-up, full measured window) in seconds of a case's run; `queue_scenario`'s keywords.
+
+    The full window is the largest a case is ever simulated for; sized runs measure a fraction.
+    """
+    total_rate = sum(arrival_rates)
+    self_limiting = abandon_rate > 0 or lines is not None
+    warmup = _warmup_s(total_rate, service_rate, agents * max_concurrency, self_limiting)
+    if retrial_rate:
+        warmup = max(warmup, 200.0 / min(service_rate, retrial_rate))
+    return warmup, max(CONTACTS_PER_REPLICATION / total_rate, RELAXATION_TIMES / service_rate)
+
+
 def queue_scenario(
     arrival_rates: list[float],
     service_rate: float,
@@ -44,24 +67,23 @@ def queue_scenario(
     aht_factors: list[float] | None = None,
     sl_threshold_s: float = 20.0,
     retrial_rate: float = 0.0,
+    measure_scale: float = 1.0,
 ) -> Model:
     """A compiled single-pool model: one contact type per arrival rate, priorities in list order.
 
     With `retrial_rate`, blocked callers always call again after an exponential delay (the
     classical linear retrial orbit); the orbit takes longer to settle, so the warm-up is longer.
+    `measure_scale` (0, 1] measures that fraction of the full window after the same warm-up.
     """
-    total_rate = sum(arrival_rates)
-    self_limiting = abandon_rate > 0 or lines is not None
-    warmup = _warmup_s(total_rate, service_rate, agents * max_concurrency, self_limiting)
-    if retrial_rate:
-        warmup = max(warmup, 200.0 / min(service_rate, retrial_rate))
+    warmup, full = windows_s(arrival_rates, service_rate, agents, abandon_rate=abandon_rate,
+                             lines=lines, max_concurrency=max_concurrency,
+                             retrial_rate=retrial_rate)  # fmt: skip
     redial = (
         {"probability": 1.0, "max_attempts": 10**9,
          "delay": {"dist": "exponential", "mean_s": 1.0 / retrial_rate}}
         if retrial_rate else None
     )  # fmt: skip
-    measured = max(CONTACTS_PER_REPLICATION / total_rate, RELAXATION_TIMES / service_rate)
-    horizon = warmup + measured
+    horizon = warmup + measure_scale * full
     patience = {"dist": "exponential", "mean_s": 1.0 / abandon_rate} if abandon_rate else None
     demand = [
         {

@@ -85,8 +85,8 @@ def test_agent_pools_group_agents_by_the_types_they_served():
                           "served": True})  # fmt: skip
     pools = agent_pools(calls)
     assert pools == [
-        {"skills": ["x", "y"], "agents": 2, "calls": {"x": 60, "y": 55}},
-        {"skills": ["x"], "agents": 1, "calls": {"x": 100, "y": 1}},
+        {"skills": ["x", "y"], "agents": 2, "calls": {"x": 60, "y": 55}, "members": ["A", "B"]},
+        {"skills": ["x"], "agents": 1, "calls": {"x": 100, "y": 1}, "members": ["C"]},
     ]
 
 

@@ -86,12 +86,21 @@ def test_calibrate_csv_without_format_gives_a_hint(tmp_path):
 
 
 def test_store_creation_is_announced(tmp_path):
-    """A run saved into a store that does not exist yet says on stderr that it creates it."""
-    store = tmp_path / "new" / "store"
+    """A run saved into a store folder that does not exist yet says on stderr that it creates it."""
+    store = tmp_path / "store"
     result = _cli("run", MMC, "--replications", "2", "--quiet", "--json", "--store", str(store))
     assert result.exit_code == 0, result.output
-    assert f"run store {store} does not exist: creating" in result.stderr
+    assert f"run store {store} does not exist: creating it" in result.stderr
     assert store.is_dir()
+
+
+def test_store_with_missing_parent_is_refused(tmp_path):
+    """--store under a folder that does not exist (a typo) is refused, creating nothing."""
+    store = tmp_path / "typo" / "store"
+    for command in (("run", MMC), ("compare", MMC, MMC)):
+        args = (*command, "--replications", "2", "--quiet", "--json", "--store", str(store))
+        _user_error(_cli(*args), "--store", "does not exist", "mkdir -p")
+    assert not (tmp_path / "typo").exists()
 
 
 def test_staff_simulation_cost_wording():

@@ -1,4 +1,4 @@
-"""Capacity plan page callbacks: edits to the bundled plan, validation messages, re-optimising."""
+"""Capacity plan page callbacks: edits, validation messages, re-optimising, the week to simulate."""
 
 from __future__ import annotations
 
@@ -9,6 +9,14 @@ import dash
 import pytest
 
 from dashboard.pages.capacity.plan_view import bundled_plan, edited_plan, site_settings
+from dashboard.pages.capacity.week_sim import (
+    PEAK,
+    check_inputs,
+    clicked_week,
+    resolved_week,
+    simulate_week_job,
+    week_options,
+)
 from dashboard.shared.job_controls import start_job
 from sim.api import ScenarioError
 
@@ -63,3 +71,41 @@ def test_re_optimising_an_edit_changes_the_plan_shown(page) -> None:
     assert manila and max(manila) <= 10
     assert len(page.table(edited).children[1].children) == 26
     assert page.figure(edited)["data"]
+
+
+def test_the_week_to_simulate_comes_from_the_list_or_a_click_on_the_chart(page) -> None:
+    """Options list every week after the peak; a clicked start date is its week, marked dashed."""
+    record = page.initial(None)
+    options = week_options(record)
+    assert options[0]["value"] == PEAK and [o["value"] for o in options[1:]] == list(range(1, 27))
+    peak = resolved_week(record, PEAK)
+    assert peak["required_fte"] == max(r["required_fte"] for r in record["by_week"])
+    click = {"points": [{"x": record["by_week"][4]["week_start"], "y": 200.0}]}
+    assert clicked_week(record, click) == 5 and clicked_week(record, None) is None
+    shapes = page.figure(record, 5)["layout"]["shapes"]
+    assert shapes[-1]["x0"] == record["by_week"][4]["week_start"]
+    assert "shapes" not in record["figure"]["layout"]  # the record itself is left alone
+
+
+def test_simulate_week_inputs_are_checked_and_name_what_to_fix(page, state) -> None:
+    """One replication, a week outside the plan or none do not start; the message says why."""
+    record = page.initial(None)
+    store, status = start_job(page.WEEK_CONTROLS, 1, "sid", 17, 1, record, state=state)
+    assert store is dash.no_update and "replications" in str(status.children)
+    with pytest.raises(ScenarioError, match="the plan has weeks 1 to 26"):
+        check_inputs(27, 3, 26)
+    with pytest.raises(ScenarioError, match="week: choose a week"):
+        check_inputs(None, 3, 26)
+    assert check_inputs(PEAK, 3.0, None) == (PEAK, 3)
+
+
+def test_simulate_week_simulates_the_plan_shown_with_its_edits(page) -> None:
+    """After a re-optimise, the week job gets the edited mapping; before it, the bundled one."""
+    edited = {**page.initial(None), "origin": "Re-optimised",
+              "edits": ["manila", 0.025, 0.8, 10]}  # fmt: skip
+    fn, args = page.prepare_week(None, 17, 2, edited)
+    mapping, _folder, week, reps, _seed, origin = args
+    assert fn is simulate_week_job and (week, reps, origin) == (17, 2, "Re-optimised")
+    assert site_settings(mapping, "manila")["max_class"] == 10
+    _fn, bundled_args = page.prepare_week(None, PEAK, 2, None)
+    assert bundled_args[0] == bundled_plan()[0] and bundled_args[5] == "Bundled"

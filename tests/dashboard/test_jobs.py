@@ -12,7 +12,7 @@ from job_functions import count, crash, user_error
 
 from dashboard.shared.jobs import Job, JobManager, JobRefused
 
-TIMEOUT_S = 30.0
+TIMEOUT_S = 120.0  # liveness bound: spawning a worker (imports sim, dash) is slow under load
 
 
 @pytest.fixture(scope="module")

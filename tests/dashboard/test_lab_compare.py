@@ -18,6 +18,7 @@ from dashboard.pages.compare.experiments import (
     run_cost_sweep,
 )
 from dashboard.pages.compare.figures import cost_sl_figure, difference_figure
+from dashboard.pages.compare.summary import coverage_figure
 from dashboard.pages.lab import queue as lab
 from dashboard.pages.lab.figures import erlang_figure, pooling_figure, variability_figure
 from dashboard.pages.lab.table import formula_vs_simulation
@@ -122,7 +123,7 @@ def test_comparison_record_pairs_a_scenario_with_itself_exactly(state: AppState)
     assert all(r["diff"] == 0 and not r["significant"] for r in record["rows"])
     assert {r["direction"] for r in record["rows"]} == {"neutral"}
     assert_labelled(difference_figure(record))
-    verdict, table, fig = page("compare").render_comparison(record)
+    verdict, table, fig, _ = page("compare").render_comparison(record)
     assert "cmp-table-body" in str(table)
 
 
@@ -148,8 +149,26 @@ def test_comparison_detects_more_agents(state: AppState) -> None:
         "cost_per_contact",
         "sla_penalty",
     } <= metrics
-    _, table, _ = page("compare").render_comparison(record)
+    _, table, _, _ = page("compare").render_comparison(record)
     assert "row-better" in str(table) and "row-worse" in str(table)
+
+
+def test_decision_summary_shows_cost_quality_service_and_coverage(state: AppState) -> None:
+    """The decision summary: cost, quality and service boxes repeat the table's rows, and the
+    coverage by hour of day is each side's 24/7 headcount (10 vs 12 agents) in every hour."""
+    a = api.load(load_scenario(TEACHING), ["horizon.days=1", "horizon.warmup_hours=0"])[0]
+    b = api.load(a, ["sites.school.groups.agents.shifts[0].headcount=12"])[0]
+    record = page("compare").compare_job(None, (a, None, "ten"), (b, None, "twelve"), 2, 1)
+    ten, twelve = record["coverage"]
+    assert (ten["side"], twelve["side"]) == ("ten", "twelve")
+    assert ten["agents"]["school"] == [10.0] * 24 and twelve["agents"]["school"] == [12.0] * 24
+    assert all(0 <= s <= 1 for s in twelve["service_level"]["voice"] if s is not None)
+    card = page("compare").render_comparison(record)[3]
+    text = str(card)
+    for r in record["rows"]:
+        if r["metric"] in ("cost_total", "fcr", "service_level"):
+            assert r["a_text"] in text and r["diff_text"] in text
+    assert_labelled(coverage_figure(record))
 
 
 def test_compare_refuses_bad_choices(state: AppState) -> None:

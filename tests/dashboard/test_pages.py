@@ -53,10 +53,10 @@ def texts(component: object) -> str:
 
 
 def test_every_page_registered_and_served(app: Dash) -> None:
-    """All ten pages are registered and their URLs answer 200."""
+    """All eleven pages are registered and their URLs answer 200."""
     paths = [p["path"] for p in dash.page_registry.values()]
     assert paths == ["/", "/scenario", "/run", "/results", "/staffing", "/compare", "/lab",
-                     "/runs", "/calibration", "/capacity"]  # fmt: skip
+                     "/runs", "/calibration", "/capacity", "/backtest"]  # fmt: skip
     client = app.server.test_client()
     for path in paths:
         assert client.get(path).status_code == 200, path
@@ -325,13 +325,15 @@ def test_staffing_required_vs_rostered(state: AppState) -> None:
     assert totals(view)["fte"] == pytest.approx(view.plan.totals()["fte"])
     manila = site_series(view, "manila")
     assert manila["local_start"].iloc[0] == pd.Timestamp("2026-09-14 08:00")  # UTC+8
-    cards, table, fig, days, error = page("staffing").plan(
-        "manila", None, None, 80, 20, 80, 60, None, state
+    cards, table, fig, days, error, _short = page("staffing").plan(
+        "manila", None, None, 80, 20, 80, 60, "erlang", None, None, state
     )
     assert error is None and "stf-fte" in str(cards)
     assert len(days) == 1 + 8  # whole horizon + the 8 Manila dates a UTC week touches
     assert "Asia/Manila local time" in fig.layout.xaxis2.title.text
-    *_, error = page("staffing").plan("manila", None, None, None, 20, 80, 60, None, state)
+    *_, error, _short = page("staffing").plan(
+        "manila", None, None, None, 20, 80, 60, "erlang", None, None, state
+    )
     assert "voice target" in texts(error)
 
 

@@ -31,6 +31,7 @@ PAGES = {
     "/runs": "#runs-empty",
     "/calibration": "#cal-graph .main-svg",
     "/capacity": "#cap-graph .main-svg",
+    "/backtest": "#bt-intervals .main-svg",
 }
 DONE_JS = "return document.querySelector('#run-done') !== null"
 PROGRESS_JS = "return document.querySelector('#run-progress-text').textContent"
@@ -79,7 +80,8 @@ def test_every_page_loads_without_console_errors(served) -> None:
         assert served.get_logs() == [], path
     links = [a.text for a in served.find_elements("#nav a")]
     assert links == ["Overview", "Scenario", "Run", "Results", "Staffing", "Compare",
-                     "Queueing lab", "Past runs", "Calibration", "Capacity plan"]  # fmt: skip
+                     "Queueing lab", "Past runs", "Calibration", "Capacity plan",
+                     "Back-test"]  # fmt: skip
 
 
 def test_run_from_the_browser_shows_progress_and_kpis(served) -> None:

@@ -106,3 +106,44 @@ def test_schema_documents_acw():
     """The generated JSON Schema offers `acw` on contact types, with its description."""
     props = scenario_json_schema()["$defs"]["ContactType"]["properties"]
     assert "after-call work" in props["acw"]["description"]
+
+
+def _two_groups(channel: str, factor: float) -> dict:
+    """One queue served by two 24/7 groups; the second wraps up `factor` times as long."""
+    data = _with_acw(
+        single_queue(rate_per_s=0.05, agents=8, days=0.25, channel=channel, drain=True)
+    )
+    group = data["sites"][0]["groups"][0]
+    slow = {**group, "name": "slow", "skills": [{**group["skills"][0], "acw_factor": factor}]}
+    data["sites"][0]["groups"].append(slow)
+    return data
+
+
+def test_acw_is_scaled_per_skill_of_the_agent_who_served():
+    """With a constant ACW, every contact's wrap-up is exactly the base times the acw_factor of
+    the group whose agent served it, for voice and for chat; a voice agent's busy time still equals
+    talk + ACW (chat busy periods overlap, so they are not a sum)."""
+    for channel in ("voice", "chat"):
+        model = compiled(_two_groups(channel, 1.5))
+        log = simulate(model, 5, 0)
+        done = log.status == COMPLETED
+        slow = log.agent_group[log.agent[done]] == model.group_names.index("site/slow")
+        assert slow.any() and (~slow).any()
+        assert np.all(log.acw_s[done][slow] == 90.0) and np.all(log.acw_s[done][~slow] == 60.0)
+        if channel == "voice":
+            start, end, _ = busy_periods(log, model)
+            talk = (log.end_s[done] - log.answer_s[done]).sum()
+            assert np.isclose((end - start).sum(), talk + log.acw_s[done].sum(), rtol=1e-12)
+
+
+def test_staffing_weights_the_acw_factor_of_the_groups_that_serve():
+    """Analytic staffing uses talk + ACW x factor: one group with acw_factor 2 staffs as if the
+    mean ACW were doubled."""
+    doubled = _with_acw(single_queue(rate_per_s=0.05, aht_s=300.0, agents=20, days=0.25),
+                        {"dist": "deterministic", "mean_s": 120.0})  # fmt: skip
+    scaled = _with_acw(single_queue(rate_per_s=0.05, aht_s=300.0, agents=20, days=0.25))
+    scaled["sites"][0]["groups"][0]["skills"][0]["acw_factor"] = 2.0
+    required = [
+        float(staff_erlang(compiled(d)).by_type["required"].sum()) for d in (doubled, scaled)
+    ]
+    assert required[0] == required[1]

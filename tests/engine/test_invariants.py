@@ -16,7 +16,8 @@ from sim.model import CHAT
 
 @st.composite
 def small_centers(draw):
-    """Random small centers: shifts mid-run, breaks, callbacks, lines, overflow, drain, policies."""
+    """Random small centers: shifts mid-run, breaks, callbacks, lines, overflow, drain, policies,
+    after-call work, bots, repeats, redials, per-skill factors and shared busy days."""
     channels = draw(st.lists(st.sampled_from(["voice", "chat", "email"]), min_size=1, max_size=3))
     demand, skills = [], []
     for i, channel in enumerate(channels):
@@ -46,6 +47,7 @@ def small_centers(draw):
                 "accept_probability": draw(st.floats(0, 1)),
                 "no_answer_probability": draw(st.floats(0, 0.5)),
             }
+        demand[-1] |= _journeys(draw, channel, i, len(channels))
         skills.append({"language": "en", "channel": channel})
     groups = []
     for g in range(draw(st.integers(1, 3))):
@@ -58,7 +60,9 @@ def small_centers(draw):
             }
             for _ in range(draw(st.integers(1, 2)))
         ]
-        chosen = [dict(sk, level=draw(st.sampled_from(["primary", "secondary"]))) for sk in chosen]
+        chosen = [dict(sk, level=draw(st.sampled_from(["primary", "secondary"])),
+                       proficiency=draw(st.floats(0.5, 2)), acw_factor=draw(st.floats(0.5, 2)),
+                       fcr=draw(st.floats(0, 1))) for sk in chosen]  # fmt: skip
         off_phone = [{"after_start_h": draw(st.floats(0, 6)),
                       "duration_min": draw(st.floats(5, 60)), "stagger_min": draw(st.floats(0, 60))}
                      for _ in range(draw(st.integers(0, 2)))]  # fmt: skip
@@ -97,7 +101,41 @@ def small_centers(draw):
         "demand": demand,
         "sites": sites,
         "routing": routing,
+        "busyness": {"cv": draw(st.sampled_from([0.0, 0.3]))},
     }
+
+
+def _journeys(draw, channel: str, i: int, n_types: int) -> dict:
+    """Optional journey parts of contact type i: ACW, a bot, repeats (maybe switching type),
+    redials for voice, day-to-day overdispersion."""
+    delay = {"dist": "exponential", "mean_s": draw(st.floats(60, 7200))}
+    out: dict = {"day_factor_cv": draw(st.sampled_from([0.0, 0.2]))}
+    if draw(st.booleans()):
+        out["acw"] = {"dist": "exponential", "mean_s": draw(st.floats(5, 120))}
+    if draw(st.booleans()):
+        cut = sorted(draw(st.lists(st.floats(0, 1), min_size=3, max_size=3)))
+        shares = [cut[0], cut[1] - cut[0], cut[2] - cut[1], 1 - cut[2]]
+        out["bot"] = {
+            "share": draw(st.floats(0, 1)),
+            "time": {"dist": "exponential", "mean_s": draw(st.floats(10, 300))},
+            "outcomes": dict(
+                zip(("resolved", "escalated", "abandoned", "retry_later"), shares, strict=True)
+            ),
+            "escalation": {
+                "handle_time_factor": draw(st.floats(1, 1.5)),
+                "patience_factor": draw(st.floats(0.3, 1)),
+            },  # fmt: skip
+            "retry": {"delay": delay},
+            "concurrency_limit": draw(st.one_of(st.none(), st.integers(1, 5))),
+        }
+    if draw(st.booleans()):
+        other = draw(st.integers(0, n_types - 1))
+        switch = {f"q{other}": draw(st.floats(0, 1))} if other != i else {}
+        out["repeat"] = {"delay": delay, "switch": switch, "max_attempts": draw(st.integers(1, 3))}
+    if channel == "voice" and draw(st.booleans()):
+        out["redial"] = {"probability": draw(st.floats(0, 1)), "delay": delay,
+                         "max_attempts": draw(st.integers(1, 3))}  # fmt: skip
+    return out
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -128,12 +166,14 @@ def test_conservation_and_causality(data, seed):
 @settings(max_examples=25, deadline=None)
 @given(data=small_centers(), seed=st.integers(0, 2**32 - 1))
 def test_fcfs_within_each_queue(data, seed):
-    """Within one queue, contacts are answered in the order they arrived."""
+    """Within one queue, contacts are answered in the order they entered the queue (after any
+    bot session, so not always in the order they arrived)."""
     model = compiled(data)
     log = simulate(model, seed)
     for c in range(model.n_types):
-        mine = (log.type_idx == c) & np.isfinite(log.answer_s)
-        assert np.all(np.diff(log.answer_s[mine]) >= 0)
+        mine = np.flatnonzero((log.type_idx == c) & np.isfinite(log.answer_s))
+        by_entry = mine[np.argsort(log.queued_s[mine], kind="stable")]
+        assert np.all(np.diff(log.answer_s[by_entry]) >= 0)
 
 
 def test_same_seed_identical_results():

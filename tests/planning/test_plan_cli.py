@@ -86,7 +86,8 @@ def test_unknown_field_and_bad_week_exit_2(tmp_path):
 
 
 def test_simulate_weeks_reports_plan_vs_simulation(tmp_path):
-    """--simulate-weeks sets plan and simulated SL, FCR and cost side by side with a 95% CI."""
+    """--simulate-weeks sets plan and simulated SL, ASA, FCR and cost side by side with a 95% CI;
+    the plan's payroll cost is printed apart with its basis."""
     path = _plan_file(tmp_path, weeks=3, agents=60.0)
     res = runner.invoke(app, ["plan", str(path), "--simulate-weeks", "2", "--replications", "2",
                               "--json"])  # fmt: skip
@@ -97,5 +98,11 @@ def test_simulate_weeks_reports_plan_vs_simulation(tmp_path):
     assert any("service_level" in m for m in metrics) and any("cost" in m for m in metrics)
     assert (sim["sim_ci95_low"] <= sim["sim_mean"]).all()
     assert (sim["sim_mean"] <= sim["sim_ci95_high"]).all()
+    assert {"service_level", "asa_s", "abandon_rate", "fcr", "labour_cost"} <= set(sim["kpi"])
+    assert {"plan", "target", "outside_ci"} <= set(sim.columns)  # prediction, target, agreement
     text = runner.invoke(app, ["plan", str(path), "--simulate-weeks", "2", "--replications", "2"])
     assert text.exit_code == 0 and "plan vs simulation" in text.output
+    flat = " ".join(text.output.split())
+    assert "ASA voice" in flat and "labour (USD)" in flat and "target" in flat
+    assert "…" not in text.output  # the table fits 80 columns without cutting a value
+    assert "week 2: plan's own weekly cost" in flat and "payroll basis (not simulated)" in flat

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from conftest import small_dict
+from small_scenario import small_dict
 
 from sim.model import compile_model
 from sim.scenario import scenario_from_dict

@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.pages.calibration.validation import BANK_LOG, METRICS, validation_job
 from dashboard.pages.calibration.validation import validation_record as validation_record
-from dashboard.shared.job_controls import JobControls, job_parts, register_job
+from dashboard.shared.job_controls import job_parts, prefixed_controls, register_job
 from dashboard.shared.plotting import band, placeholder, style
 from sim.api import ScenarioError
 
@@ -129,11 +129,9 @@ def prepare(_state: Any, replications: Any) -> tuple[Callable[..., Any], tuple[A
     return validation_job, (int(replications),)
 
 
-CONTROLS = JobControls(
-    name="cal",
-    start="cal-start",
-    progress="cal-progress",
-    progress_text="cal-progress-text",
+CONTROLS = prefixed_controls(
+    "cal",
+    cancel=False,
     status="cal-error",
     data=Output("cal-data", "data"),
     prepare=prepare,

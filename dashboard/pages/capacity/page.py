@@ -3,6 +3,8 @@
 The bundled plan (scenarios/plans/retail_peak_plan.yaml) is shown on load; a site's new-hire
 attrition, graduation rate and max class size can be edited and the hiring re-optimised (the
 MILP of `api.plan`) as a background job. Invalid edits show the plan's validation message.
+A week of the plan shown (chosen in a list or by clicking the chart) is simulated as another
+background job (week_sim.py): plan vs simulation side by side with 95% CIs.
 """
 
 from __future__ import annotations
@@ -18,9 +20,21 @@ from dashboard.pages.capacity.plan_view import (
     bundled_record,
     edited_plan,
     plan_job,
+    shown_mapping,
     site_settings,
 )
-from dashboard.shared.job_controls import JobControls, job_parts, register_job
+from dashboard.pages.capacity.week_sim import (
+    MAX_REPLICATIONS,
+    PEAK,
+    check_inputs,
+    clicked_week,
+    marked,
+    resolved_week,
+    simulate_week_job,
+    week_options,
+    week_result,
+)
+from dashboard.shared.job_controls import job_parts, prefixed_controls, register_job, status_box
 from dashboard.shared.plotting import placeholder
 from dashboard.shared.state import AppState
 from sim import api
@@ -41,7 +55,7 @@ def prepare(_state: AppState, site: Any, attrition: Any, graduation: Any, max_cl
     mapping, folder = bundled_plan()
     edited = edited_plan(mapping, site, attrition, graduation, max_class)
     api.check_plan(edited, folder)
-    return plan_job, (edited, folder)
+    return plan_job, (edited, folder, [site, attrition, graduation, max_class])
 
 
 def initial(_page: Any) -> dict[str, Any]:
@@ -79,11 +93,11 @@ def summary(record: dict[str, Any] | None) -> Any:
             f"({t['coverable_short_group_weeks']} coverable).")  # fmt: skip
 
 
-def figure(record: dict[str, Any] | None) -> Any:
-    """The plan's chart from `sim.planning.figures` (via `api.plan_figure`)."""
+def figure(record: dict[str, Any] | None, week: Any = None) -> Any:
+    """The plan's chart from `sim.planning.figures` (via `api.plan_figure`), chosen week marked."""
     if not record:
         return placeholder("Required vs available FTE per week", "Computing the plan…")
-    return record["figure"]
+    return marked(record["figure"], resolved_week(record, week))
 
 
 def table(record: dict[str, Any] | None) -> Any:
@@ -99,12 +113,48 @@ def table(record: dict[str, Any] | None) -> Any:
     return html.Table([head, html.Tbody(rows)], className="table", id="cap-table-body")
 
 
-CONTROLS = JobControls(
-    name="cap",
-    start="cap-start",
-    progress="cap-progress",
-    progress_text="cap-progress-text",
-    status="cap-status",
+def prepare_week(_state: AppState, week: Any, replications: Any, record: Any):
+    """(job, args) simulating a week of the plan shown, or a ScenarioError saying what to fix."""
+    weeks = len(record["by_week"]) if record else None
+    week, reps = check_inputs(week, replications, weeks)
+    origin = record["origin"] if record else "Bundled"
+    return simulate_week_job, (shown_mapping(record), bundled_plan()[1], week, reps,
+                               api.DEFAULT_SEED, origin)  # fmt: skip
+
+
+def deliver_week(value: dict[str, Any], _current: Any) -> tuple[Any, Any]:
+    """The simulated week goes to the page's store; the status says what ran and how long."""
+    text = (f"Finished: week {value['week']} simulated, {value['replications']} replications "
+            f"in {value['wall_time_s']:.0f} s.")  # fmt: skip
+    return value, status_box(text, "ok", "capsim-done")
+
+
+def week_choice(record: Any, click: Any, current: Any) -> tuple[list[dict[str, Any]], Any]:
+    """Options from the plan shown; a click on the chart picks the week clicked."""
+    options = week_options(record)
+    picked = clicked_week(record, click) if dash.ctx.triggered_id == "cap-graph" else None
+    values = {o["value"] for o in options}
+    return options, picked if picked is not None else (current if current in values else PEAK)
+
+
+WEEK_CONTROLS = prefixed_controls(
+    "cap-sim",
+    name="capsim",
+    data=Output("cap-sim-data", "data"),
+    prepare=prepare_week,
+    states=(
+        State("cap-week", "value"),
+        State("cap-sim-replications", "value"),
+        State("cap-shown", "data"),
+    ),
+    deliver=deliver_week,
+    label="week simulation",
+    lock_start=False,  # a second click says why it does not start
+)
+
+CONTROLS = prefixed_controls(
+    "cap",
+    cancel=False,
     data=Output("cap-data", "data"),
     prepare=prepare,
     states=(
@@ -154,16 +204,47 @@ def layout(**_query: str) -> html.Div:
             html.P(id="cap-summary"),
             dcc.Loading(dcc.Graph(id="cap-graph")),
         ], className="panel"),
+        html.Section([
+            html.H2("Simulate a week"),
+            html.P("The week's volumes and the plan's headcount by tenure (learning curve, "
+                   "shrinkage, overtime) as a scenario, simulated: the plan's promise beside "
+                   "the simulation with 95% CIs. Choose a week here or click it on the chart.",
+                   className="panel-note"),
+            html.Div([
+                html.Label("Week", htmlFor="cap-week", className="control-label"),
+                dcc.Dropdown(id="cap-week", options=week_options(None), value=PEAK,
+                             clearable=False, className="control control-run"),
+                html.Label("Replications", htmlFor="cap-sim-replications",
+                           className="control-label"),
+                dcc.Input(id="cap-sim-replications", type="number", value=3, min=2,
+                          max=MAX_REPLICATIONS, step=1, className="field-input"),
+                html.Button("Simulate week", id="cap-sim-start", className="button button-primary"),
+                html.Button("Cancel", id="cap-sim-cancel", className="button", disabled=True),
+            ], className="toolbar-inline"),
+            html.Div([
+                html.Progress(id="cap-sim-progress", value="0", max="1"),
+                html.Span(id="cap-sim-progress-text", className="panel-note"),
+            ], className="progress-row"),
+            html.Div(id="cap-sim-status", role="status"),
+            html.Div(id="cap-sim-result"),
+        ], className="panel"),
         html.Section([html.H2("Weeks (all sites)"), html.Div(id="cap-table")], className="panel"),
         dcc.Store(id="cap-data"),
         dcc.Store(id="cap-initial"),
         dcc.Store(id="cap-shown"),
+        dcc.Store(id="cap-sim-data"),
         *job_parts("cap"),
+        *job_parts("capsim"),
     ], id="cap-page")  # fmt: skip
 
 
 def register_callbacks(app: Dash) -> None:
     register_job(app, CONTROLS)
+    register_job(app, WEEK_CONTROLS)
+    app.callback(Output("cap-week", "options"), Output("cap-week", "value"),
+                 Input("cap-shown", "data"), Input("cap-graph", "clickData"),
+                 State("cap-week", "value"))(week_choice)  # fmt: skip
+    app.callback(Output("cap-sim-result", "children"), Input("cap-sim-data", "data"))(week_result)
     app.callback(Output("cap-initial", "data"), Input("cap-page", "id"))(initial)
     app.callback(Output("cap-shown", "data"), Input("cap-data", "data"),
                  Input("cap-initial", "data"))(shown)  # fmt: skip
@@ -175,5 +256,6 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )(site_inputs)
     app.callback(Output("cap-summary", "children"), Input("cap-shown", "data"))(summary)
-    app.callback(Output("cap-graph", "figure"), Input("cap-shown", "data"))(figure)
+    app.callback(Output("cap-graph", "figure"), Input("cap-shown", "data"),
+                 Input("cap-week", "value"))(figure)  # fmt: skip
     app.callback(Output("cap-table", "children"), Input("cap-shown", "data"))(table)

@@ -82,12 +82,26 @@ def plan_record(result: Any, origin: str) -> dict[str, Any]:
     }
 
 
-def plan_job(progress: Any, mapping: dict[str, Any], base_dir: str) -> dict[str, Any]:
-    """Background job: the optimised plan of `mapping` as the page's record."""
+def plan_job(
+    progress: Any, mapping: dict[str, Any], base_dir: str, edits: list[Any] | None = None
+) -> dict[str, Any]:
+    """Background job: the optimised plan of `mapping` as the page's record.
+
+    `edits` (site, attrition, graduation, max class) are kept in the record, so a week of the
+    plan shown can be simulated later from the same mapping.
+    """
     progress(0, 1)
     record = plan_record(api.plan(mapping, base_dir=base_dir), "Re-optimised")
+    record["edits"] = edits
     progress(1, 1)
     return record
+
+
+def shown_mapping(record: dict[str, Any] | None) -> dict[str, Any]:
+    """The mapping of the plan a record shows: the bundled one with the record's edits."""
+    mapping, _ = bundled_plan()
+    edits = (record or {}).get("edits")
+    return edited_plan(mapping, *edits) if edits else mapping
 
 
 @lru_cache(maxsize=1)

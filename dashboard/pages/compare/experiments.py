@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from dashboard.pages.compare.summary import coverage_by_hour
 from sim import api
 from sim.api import CHANNELS, Comparison, Scenario, ScenarioError, SweepResult
 from sim.kpis.registry import MONEY, format_difference, format_value, kpi
@@ -233,7 +234,13 @@ def compare_job(
     else:
         comp = api.compare(sc_a, sc_b, replications=replications, seed=seed, progress=progress)
         comp.label_a, comp.label_b = label_a, label_b
-    return comparison_record(comp)
+    record = comparison_record(comp)
+    record["coverage"] = [
+        coverage_by_hour(comp.a, comp.label_a),
+        coverage_by_hour(comp.b, comp.label_b),
+    ]
+    record["coverage_timezone"] = comp.a.model.scenario.reporting.timezone
+    return record
 
 
 def sweep_job(

@@ -23,6 +23,7 @@ from dashboard.pages.compare.figures import (
     cost_sl_figure,
     difference_figure,
 )
+from dashboard.pages.compare.summary import decision_summary
 from dashboard.shared.job_controls import JobControls, job_parts, register_job
 from dashboard.shared.plotting import placeholder
 from dashboard.shared.session import edited_scenario, run_options
@@ -117,10 +118,11 @@ def prepare_sweep(
 
 
 def render_comparison(record: dict[str, Any] | None):
-    """(verdict, side-by-side table, difference chart) of a comparison record; rows coloured
-    better / worse, neutral where the change is within noise."""
+    """(verdict, side-by-side table, difference chart, decision summary) of a comparison record;
+    rows coloured better / worse, neutral where the change is within noise."""
     if not record:
-        return "", None, placeholder("Paired differences", "Pick A and B, then press Compare")
+        empty = placeholder("Paired differences", "Pick A and B, then press Compare")
+        return "", None, empty, None
     head = ["KPI", record["label_a"], record["label_b"], "B − A (± paired 95% CI)", "B / A − 1",
             ""]  # fmt: skip
     rows = []
@@ -131,7 +133,7 @@ def render_comparison(record: dict[str, Any] | None):
     table = html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                        className="table", id="cmp-table-body")  # fmt: skip
     verdict = html.P(record["verdict"], className="verdict", id="cmp-verdict-text")
-    return verdict, table, difference_figure(record)
+    return verdict, table, difference_figure(record), decision_summary(record)
 
 
 def _axis_options(keys: tuple[str, ...]) -> list[dict[str, str]]:
@@ -197,6 +199,7 @@ def layout(**_query: str) -> html.Div:
                    "red: worse (the paired 95% CI excludes zero); uncoloured: within noise. "
                    "Share changes in percentage points (pt).", className="panel-note"),
         ], className="panel"),
+        html.Div(id="cmp-summary"),
         html.Section([
             html.H3("Cost against service level across staffing levels"),
             dcc.Checklist(id="cmp-sweep-sources", options=sweep_options, value=sweep_default,
@@ -273,7 +276,8 @@ def register_callbacks(app: Dash) -> None:
         register_job(app, controls)
     app.callback(
         Output("cmp-verdict", "children"), Output("cmp-table", "children"),
-        Output("cmp-graph", "figure"), Input("cmp-data", "data"),
+        Output("cmp-graph", "figure"), Output("cmp-summary", "children"),
+        Input("cmp-data", "data"),
     )(render_comparison)  # fmt: skip
     app.callback(
         Output("cmp-sweep-graph", "figure"), Output("cmp-sweep-notes", "children"),

@@ -1,7 +1,9 @@
 """Results page: the session's run (or the served run) with every headline KPI and its 95% CI.
 
-KPI cards, intraday KPIs by queue with CI bands, site x hour heatmaps of occupancy and service
-level on UTC or each site's local clock, the customer-journey Sankey, and KPI downloads.
+KPI cards, intraday KPIs by queue with CI bands, the interval and site views (each site's KPIs per
+interval on its own clock for a chosen day, with the target line, and an interval x site heatmap),
+site x hour heatmaps of occupancy and service level on UTC or each site's local clock, the
+customer-journey Sankey, and downloads of the summary and of the interval table.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dash import Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.pages.results import figures as fr
-from dashboard.pages.results.downloads import kpi_csv, kpi_parquet
+from dashboard.pages.results import site_views
+from dashboard.pages.results.downloads import interval_csv, interval_parquet, kpi_csv, kpi_parquet
 from dashboard.shared.cards import RESULT_CARDS, build_cards, cards_row
 from dashboard.shared.clock import day_label
 from dashboard.shared.format import fmt_threshold
@@ -115,18 +118,26 @@ def journey(token: str | None, state: AppState | None = None) -> go.Figure:
     return fr.sankey_figure(_run(token, state).journey)
 
 
+DOWNLOADS = {  # table -> (file name suffix, CSV writer, Parquet writer)
+    "kpis": ("kpis", kpi_csv, kpi_parquet),
+    "intervals": ("intervals", interval_csv, interval_parquet),
+}
+
+
 def download(
     n_csv: int | None, n_parquet: int | None, token: str | None, fmt: str,
-    state: AppState | None = None,
+    state: AppState | None = None, table: str = "kpis",
 ) -> dict[str, Any]:  # fmt: skip
-    """Every KPI of the run (dimension, key, metric, mean, se, CI, n) as CSV or Parquet."""
+    """The summary (every KPI: dimension, key, metric, mean, se, CI, n) or the interval table
+    (every per-interval KPI, site rows also on the site's clock) as CSV or Parquet."""
     if not (n_csv if fmt == "csv" else n_parquet):
         raise PreventUpdate
     run = _run(token, state)
-    name = f"{run.result.model.scenario.name}-kpis"
+    suffix, to_csv, to_parquet = DOWNLOADS[table]
+    name = f"{run.result.model.scenario.name}-{suffix}"
     if fmt == "csv":
-        return dict(content=kpi_csv(run.result), filename=f"{name}.csv", type="text/csv")
-    return dcc.send_bytes(kpi_parquet(run.result), f"{name}.parquet")
+        return dict(content=to_csv(run.result), filename=f"{name}.csv", type="text/csv")
+    return dcc.send_bytes(to_parquet(run.result), f"{name}.parquet")
 
 
 def _graph(graph_id: str) -> dcc.Loading:
@@ -141,6 +152,9 @@ def layout(**_query: str) -> html.Div:
             dcc.Dropdown(id="res-run", clearable=False, className="control control-run"),
             html.Button("Download KPIs (CSV)", id="res-csv-btn", className="button"),
             html.Button("Download KPIs (Parquet)", id="res-parquet-btn", className="button"),
+            html.Button("Download intervals (CSV)", id="res-int-csv-btn", className="button"),
+            html.Button("Download intervals (Parquet)", id="res-int-parquet-btn",
+                        className="button"),
             dcc.Download(id="res-download"),
         ], className="toolbar"),
         html.P(id="res-info", className="panel-note"),
@@ -159,6 +173,7 @@ def layout(**_query: str) -> html.Div:
                    "across replications. Time axis in the scenario's reporting time zone.",
                    className="panel-note"),
         ], className="panel"),
+        site_views.section(),
         html.Section([
             html.Div([
                 html.Label("Time axis", htmlFor="res-clock", className="control-label"),
@@ -212,15 +227,14 @@ def register_callbacks(app: Dash) -> None:
         Input("res-clock", "value"),
     )(heatmaps)
     app.callback(Output("res-sankey", "figure"), Input("res-run", "value"))(journey)
-    app.callback(
-        Output("res-download", "data"),
-        Input("res-csv-btn", "n_clicks"),
-        State("res-run", "value"),
-        prevent_initial_call=True,
-    )(lambda n, token: download(n, None, token, "csv"))
-    app.callback(
-        Output("res-download", "data", allow_duplicate=True),
-        Input("res-parquet-btn", "n_clicks"),
-        State("res-run", "value"),
-        prevent_initial_call=True,
-    )(lambda n, token: download(None, n, token, "parquet"))
+    for i, (button, fmt, table) in enumerate((
+        ("res-csv-btn", "csv", "kpis"), ("res-parquet-btn", "parquet", "kpis"),
+        ("res-int-csv-btn", "csv", "intervals"), ("res-int-parquet-btn", "parquet", "intervals"),
+    )):  # fmt: skip
+        app.callback(
+            Output("res-download", "data", allow_duplicate=i > 0),
+            Input(button, "n_clicks"),
+            State("res-run", "value"),
+            prevent_initial_call=True,
+        )(lambda n, token, fmt=fmt, table=table: download(n, n, token, fmt, table=table))
+    site_views.register_callbacks(app)

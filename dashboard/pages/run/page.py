@@ -18,7 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.pages.run.job import run_job, simulate_run
 from dashboard.shared.cards import RESULT_CARDS, build_cards, cards_row
-from dashboard.shared.job_controls import JobControls, job_parts, register_job, status_box
+from dashboard.shared.job_controls import job_parts, prefixed_controls, register_job, status_box
 from dashboard.shared.session import add_run, current_token, edited_scenario
 from dashboard.shared.state import AppState, SessionRun, app_state
 from dashboard.shared.stored_runs import save_run
@@ -81,13 +81,8 @@ def deliver(entry: dict[str, Any], runs: dict[str, Any] | None) -> tuple[Any, An
     return new_runs, done
 
 
-CONTROLS = JobControls(
-    name="run",
-    start="run-start",
-    cancel="run-cancel",
-    progress="run-progress",
-    progress_text="run-progress-text",
-    status="run-status",
+CONTROLS = prefixed_controls(
+    "run",
     data=Output("session-runs", "data"),
     prepare=prepare,
     states=(

@@ -13,10 +13,10 @@ import re
 from typing import Any
 
 import dash
-import yaml
 from dash import ALL, Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
+from dashboard.pages.scenario import whatif
 from dashboard.pages.scenario.forms import (
     Field,
     apply_edits,
@@ -25,8 +25,10 @@ from dashboard.pages.scenario.forms import (
     scenario_summary,
 )
 from dashboard.pages.scenario.pricing import price_note
+from dashboard.pages.scenario.whatif_edits import scenario_yaml
 from dashboard.shared.session import base_record, served_base
 from dashboard.shared.state import AppState, app_state
+from dashboard.shared.upload_guard import upload_guard_js
 from sim import api
 from sim.api import ScenarioError
 
@@ -34,18 +36,7 @@ dash.register_page(__name__, path="/scenario", name="Scenario", title="Scenario 
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 YAML_SUFFIXES = ("yaml", "yml")
-# In the browser: pass a file over the limit on as its size only (no contents), so any size gets
-# a message; dcc.Upload's own max_size/accept would drop such files without a word.
-UPLOAD_GUARD_JS = f"""
-function(contents, filename) {{
-    if (!contents) {{ return window.dash_clientside.no_update; }}
-    const payload = contents.split(",")[1] || "";
-    const pad = payload.endsWith("==") ? 2 : (payload.endsWith("=") ? 1 : 0);
-    const size = Math.floor(payload.length * 3 / 4) - pad;
-    if (size > {MAX_UPLOAD_BYTES}) {{ return {{filename: filename, size_bytes: size}}; }}
-    return {{filename: filename, contents: contents}};
-}}
-"""
+UPLOAD_GUARD_JS = upload_guard_js(MAX_UPLOAD_BYTES)
 FIELD, MSG = "scn-field", "scn-msg"
 
 
@@ -220,10 +211,7 @@ def render(base: dict[str, Any] | None, edited: dict[str, Any] | None, _page: An
     data = base["scenario"]
     if edited and edited.get("id") == base["id"] and edited.get("valid"):
         data = edited["scenario"]
-    summary = html.Dl(
-        [item for k, v in scenario_summary(data).items() for item in (html.Dt(k), html.Dd(v))],
-        className="facts",
-    )
+    summary = _summary(data)
     form = [
         html.Section(
             [
@@ -285,13 +273,22 @@ def download(n_clicks: int | None, edited: dict[str, Any] | None) -> dict[str, A
     """The edited scenario as YAML (defaults left out, so it reads like a hand-written file)."""
     if not n_clicks or not edited or not edited.get("valid"):
         raise PreventUpdate
-    scenario = api.from_dict(edited["scenario"], "edited scenario")
-    text = yaml.safe_dump(
-        scenario.model_dump(mode="json", exclude_defaults=True), sort_keys=False,
-        allow_unicode=True,
-    )  # fmt: skip
-    name = re.sub(r"[^A-Za-z0-9_\-]", "_", scenario.name) or "scenario"
-    return dict(content=text, filename=f"{name}.yaml", type="application/x-yaml")
+    return scenario_yaml(edited["scenario"], str(edited["scenario"].get("name") or "scenario"))
+
+
+def live_summary(edited: dict[str, Any] | None, base: dict[str, Any] | None) -> Any:
+    """The summary redrawn on every valid form edit (headcount, volumes), not only on a load."""
+    base = base or served_base(app_state())
+    if not edited or edited.get("id") != base["id"] or not edited.get("valid"):
+        raise PreventUpdate
+    return _summary(edited["scenario"])
+
+
+def _summary(data: dict[str, Any]) -> html.Dl:
+    return html.Dl(
+        [item for k, v in scenario_summary(data).items() for item in (html.Dt(k), html.Dd(v))],
+        className="facts",
+    )
 
 
 def layout(**_query: str) -> html.Div:
@@ -317,8 +314,11 @@ def layout(**_query: str) -> html.Div:
             html.Div(id="scn-status", role="status"),
             html.Button("Download YAML", id="scn-download-btn", className="button"),
             dcc.Download(id="scn-download"),
+            html.A("What-if: scale, peaks, shift lines, versions, baseline vs what-if ↓",
+                   href="#whatif", className="panel-note"),
         ], className="panel"),
         html.Div(id="scn-form"),
+        whatif.layout(),
     ], id="scn-page")  # fmt: skip
 
 
@@ -369,3 +369,10 @@ def register_callbacks(app: Dash) -> None:
         State("session-scenario", "data"),
         prevent_initial_call=True,
     )(download)
+    app.callback(
+        Output("scn-summary", "children", allow_duplicate=True),
+        Input("session-scenario", "data"),
+        State("session-base", "data"),
+        prevent_initial_call=True,
+    )(live_summary)
+    whatif.register_callbacks(app)

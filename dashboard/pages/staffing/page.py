@@ -1,8 +1,10 @@
 """Staffing page: agents required to meet the targets vs agents the scenario's shifts roster.
 
 Planned with `sim.staffing`'s Erlang method for the session's scenario, per site and group on the
-site's local clock; FTE and cost of the plan beside the roster's cost, and every interval that
-is under- or overstaffed highlighted.
+site's local clock, and on request with the simulation method: a background job on the app's
+job manager (the Run page's mechanism, `dashboard.shared.job_controls`) with progress and
+cancel, shown beside Erlang with the line reconciling the two. FTE and cost of the plan beside
+the roster's cost, the roster's shortfall in agent-hours and FTE, and only short rows highlighted.
 """
 
 from __future__ import annotations
@@ -14,15 +16,21 @@ from dash import Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.pages.staffing.figures import staffing_figure
-from dashboard.pages.staffing.plan import site_series, staffing_view, totals
+from dashboard.pages.staffing.job import staffing_job
+from dashboard.pages.staffing.plan import short_rows, site_series, staffing_view
+from dashboard.pages.staffing.tables import cards, reconcile_block, short_table, summary_table
+from dashboard.shared.job_controls import job_parts, prefixed_controls, register_job, status_box
 from dashboard.shared.session import edited_scenario
 from dashboard.shared.state import AppState, app_state
+from sim import api
 from sim.api import ScenarioError
 
 dash.register_page(__name__, path="/staffing", name="Staffing", title="Staffing · ccsim", order=4)
 
 ALL_GROUPS = "__all__"
 WHOLE = "__all__"
+MAX_REPLICATIONS = 20
+PROGRESS_INTERVAL_MS = 200
 
 
 def target_items(voice_sl: Any, voice_s: Any, chat_sl: Any, chat_s: Any) -> list[str]:
@@ -66,72 +74,125 @@ def group_options(site: str | None, store: dict[str, Any] | None, state: AppStat
     return options, ALL_GROUPS
 
 
-def _card(label: str, value: str, note: str, card_id: str) -> html.Div:
-    parts = [
-        html.Div(label, className="kpi-label"),
-        html.Div(value, className="kpi-value"),
-        html.Div(note, className="kpi-ci"),
-    ]
-    return html.Div(parts, className="kpi-card", id=card_id)
+def sim_inputs(replications: Any, budget: Any) -> tuple[int, float | None]:
+    """Replications (2..20) and a time budget in seconds (empty: none), or what to fix."""
+    if not isinstance(replications, int | float) or not float(replications).is_integer():
+        raise ScenarioError(f"replications: enter a whole number from 2 to {MAX_REPLICATIONS}")
+    if not 2 <= int(replications) <= MAX_REPLICATIONS:
+        raise ScenarioError(f"replications: {replications:g} is outside 2..{MAX_REPLICATIONS}")
+    if budget in (None, ""):
+        return int(replications), None
+    if not isinstance(budget, int | float) or budget < 1:
+        raise ScenarioError("time budget: enter seconds, 1 or more (or leave it empty)")
+    return int(replications), float(budget)
 
 
-def _table(view: Any, currency: str) -> html.Table:
-    head = ["Site", "Group", "Peak required", "Required agent-hours", "FTE (plan)",
-            f"Plan cost ({currency})", "Rostered agent-hours", f"Roster cost ({currency})",
-            "Intervals short", "Intervals over"]  # fmt: skip
-    rows = []
-    for r in view.summary.itertuples():
-        cells = [r.site, r.group, f"{r.peak_required:.0f}", f"{r.required_hours:,.0f}",
-                 f"{r.fte:.1f}", f"{r.cost:,.0f}", f"{r.rostered_hours:,.0f}",
-                 f"{r.rostered_cost:,.0f}", str(r.under_intervals),
-                 str(r.over_intervals)]  # fmt: skip
-        rows.append(html.Tr([html.Td(c, className="num" if i > 1 else None)
-                             for i, c in enumerate(cells)],
-                            className="row-bad" if r.under_intervals else None))  # fmt: skip
-    return html.Table([html.Thead(html.Tr([html.Th(h, className="num" if i > 1 else None)
-                                           for i, h in enumerate(head)])),
-                       html.Tbody(rows)], className="table", id="stf-table-body")  # fmt: skip
+def prepare(
+    state: AppState, store: dict[str, Any] | None, voice_sl: Any, voice_s: Any, chat_sl: Any,
+    chat_s: Any, replications: Any, budget: Any,
+):  # fmt: skip
+    """The simulation-staffing job for the page's inputs, or a ScenarioError saying what to fix."""
+    reps, budget_s = sim_inputs(replications, budget)
+    items = target_items(voice_sl, voice_s, chat_sl, chat_s)
+    scenario, _label = edited_scenario(store, state)
+    return staffing_job, (scenario, items, reps, api.DEFAULT_SEED, budget_s)
+
+
+def deliver(entry: dict[str, Any], _current: Any) -> tuple[Any, Any]:
+    """The simulated requirement goes to the page's store; the status says what it took."""
+    text = (f"Finished: simulated staffing ({entry['replications']} replications per candidate) "
+            f"in {entry['wall_time_s']:.0f} s.")  # fmt: skip
+    return entry, status_box(text, "ok", "stf-sim-done")
+
+
+CONTROLS = prefixed_controls(
+    "stf-sim",
+    data=Output("stf-sim-result", "data"),
+    prepare=prepare,
+    states=(
+        State("session-scenario", "data"),
+        State("stf-voice-sl", "value"),
+        State("stf-voice-s", "value"),
+        State("stf-chat-sl", "value"),
+        State("stf-chat-s", "value"),
+        State("stf-sim-replications", "value"),
+        State("stf-sim-budget", "value"),
+    ),
+    unit="candidate staffings",
+    deliver=deliver,
+)
+
+
+def show_simulation(method: Any, scenario_label: Any) -> dict[str, str]:
+    """The simulation controls appear once the page has its scenario and targets."""
+    ready = method == "simulation" and bool(scenario_label)
+    return {"display": "block" if ready else "none"}
 
 
 def plan(
     site: str | None, group: str | None, day: str | None, voice_sl: Any, voice_s: Any,
-    chat_sl: Any, chat_s: Any, store: dict[str, Any] | None, state: AppState | None = None,
+    chat_sl: Any, chat_s: Any, method: Any, simulation: dict[str, Any] | None,
+    store: dict[str, Any] | None, state: AppState | None = None,
 ):  # fmt: skip
-    """(cards, table, figure, day options, error) for the chosen site, group, day and targets."""
+    """(cards, table, figure, day options, error, short intervals) for the chosen site, group,
+    day, targets and method (the simulated requirement when the page holds one for them)."""
     state = state or app_state()
     try:
         scenario, _ = edited_scenario(store, state)
-        view = staffing_view(scenario, target_items(voice_sl, voice_s, chat_sl, chat_s))
+        items = target_items(voice_sl, voice_s, chat_sl, chat_s)
+        view = staffing_view(scenario, items, simulation, str(method or "erlang"))
     except ScenarioError as exc:
         box = html.Div(str(exc), className="error-box", id="stf-error-message")
-        return dash.no_update, dash.no_update, dash.no_update, dash.no_update, box
+        return (*[dash.no_update] * 4, box, dash.no_update)
     if site not in view.site_timezones:
         raise PreventUpdate
     zone = view.site_timezones[site]
-    series = site_series(view, site, None if group in (None, ALL_GROUPS) else group)
+    one = None if group in (None, ALL_GROUPS) else group
+    series = site_series(view, site, one)
     days = sorted(series["local_start"].dt.strftime("%Y-%m-%d").unique())
     day_options = [{"label": "Whole horizon", "value": WHOLE}] + [
         {"label": d, "value": d} for d in days
     ]
-    if day not in (None, WHOLE) and day in days:
-        series = series[series["local_start"].dt.strftime("%Y-%m-%d") == day]
-    scope = "all groups" if group in (None, ALL_GROUPS) else f"group {group}"
-    if day not in (None, WHOLE):
-        scope += f", {day}"
+    chosen = day if day not in (None, WHOLE) and day in days else None
+    if chosen is not None:
+        series = series[series["local_start"].dt.strftime("%Y-%m-%d") == chosen]
+    scope = "all groups" if one is None else f"group {group}"
+    if chosen is not None:
+        scope += f", {chosen}"
     currency = scenario.costs.currency
-    t = totals(view)
-    cards = html.Div([
-        _card("FTE required", f"{t['fte']:.1f}", "all sites, 40 h weeks, over the horizon",
-              "stf-fte"),
-        _card("Cost of the plan", f"{currency} {t['cost']:,.0f}",
-              f"roster as scheduled: {currency} {t['rostered_cost']:,.0f}", "stf-cost"),
-        _card("Understaffed intervals", f"{t['under_intervals']}", "group x interval, all sites",
-              "stf-under"),
-        _card("Overstaffed intervals", f"{t['over_intervals']}", "group x interval, all sites",
-              "stf-over"),
-    ], className="kpi-row")  # fmt: skip
-    figure = staffing_figure(series, site, zone, scope)
-    return cards, _table(view, currency), figure, day_options, None
+    table = html.Div([summary_table(view, currency),
+                      reconcile_block(view, str(method), view.stale)])  # fmt: skip
+    figure = staffing_figure(series, site, zone, scope, view.method, view.methods)
+    short = short_table(short_rows(view, site, one, chosen), view, zone)
+    return cards(view, currency), table, figure, day_options, None, short
+
+
+def simulation_controls() -> html.Div:
+    """Replications, time budget, Run/Cancel and the progress of the simulation job."""
+    return html.Div([
+        html.Div([
+            html.Label("Replications per candidate", htmlFor="stf-sim-replications",
+                       className="control-label"),
+            dcc.Input(id="stf-sim-replications", type="number", value=3, min=2,
+                      max=MAX_REPLICATIONS, step=1, className="field-input"),
+            html.Label("Time budget (s)", htmlFor="stf-sim-budget", className="control-label"),
+            dcc.Input(id="stf-sim-budget", type="number", value=120, min=1, step=1,
+                      className="field-input"),
+            html.Button("Run simulation", id="stf-sim-start", className="button button-primary"),
+            html.Button("Cancel", id="stf-sim-cancel", className="button", disabled=True),
+        ], className="toolbar-inline"),
+        html.Div([
+            html.Progress(id="stf-sim-progress", value="0", max="1"),
+            html.Span(id="stf-sim-progress-text", className="panel-note"),
+        ], className="progress-row"),
+        html.Div(id="stf-sim-status", role="status"),
+        *job_parts("stf-sim", PROGRESS_INTERVAL_MS),
+        html.P("The simulation searches the fewest agents per group and interval that the "
+               "simulator confirms meet every target (common random numbers, seed "
+               f"{api.DEFAULT_SEED}); it runs in a worker process, the page stays usable and "
+               "Cancel stops it. The time budget skips the search's refining steps.",
+               className="panel-note"),
+    ], id="stf-sim-controls", style={"display": "none"})  # fmt: skip
 
 
 def layout(**_query: str) -> html.Div:
@@ -153,6 +214,15 @@ def layout(**_query: str) -> html.Div:
                 html.Label("within (s)", className="control-label"),
                 number("stf-chat-s", 1, None),
             ], className="toolbar-inline"),
+            html.Div([
+                html.Label("Requirement", htmlFor="stf-method", className="control-label"),
+                dcc.RadioItems(id="stf-method", value="erlang", inline=True, options=[
+                    {"label": "Erlang (formulas, instant)", "value": "erlang"},
+                    {"label": "Simulation (search, in the background)", "value": "simulation"},
+                ]),
+            ], className="toolbar-inline"),
+            simulation_controls(),
+            dcc.Store(id="stf-sim-result"),
             html.Div(id="stf-error"),
             html.Div(id="stf-cards"),
             dcc.Loading(html.Div(id="stf-table")),
@@ -174,9 +244,12 @@ def layout(**_query: str) -> html.Div:
             ], className="toolbar-inline"),
             dcc.Loading(dcc.Graph(id="stf-graph")),
             html.P("Required: the Erlang plan (Erlang C/A for voice and chat, backlog rules "
-                   "for email) grossed up for breaks and absenteeism. Rostered: agents the "
-                   "scenario's shift lines log in. Red: fewer rostered than required; amber: "
-                   "at least 2 agents and 25% more than required.", className="panel-note"),
+                   "for email) or the simulated staffing, grossed up for breaks and absenteeism. "
+                   "Rostered: agents the scenario's shift lines log in. Red: fewer rostered than "
+                   "required (agents compared to 0.1, as ccsim schedule does); amber: at least "
+                   "2 agents and 25% more than required.", className="panel-note"),
+            html.H3("Short intervals"),
+            html.Div(id="stf-short"),
         ], className="panel"),
     ], id="stf-page")  # fmt: skip
 
@@ -205,6 +278,7 @@ def register_callbacks(app: Dash) -> None:
         Output("stf-graph", "figure"),
         Output("stf-day", "options"),
         Output("stf-error", "children"),
+        Output("stf-short", "children"),
         Input("stf-site", "value"),
         Input("stf-group", "value"),
         Input("stf-day", "value"),
@@ -212,5 +286,13 @@ def register_callbacks(app: Dash) -> None:
         Input("stf-voice-s", "value"),
         Input("stf-chat-sl", "value"),
         Input("stf-chat-s", "value"),
+        Input("stf-method", "value"),
+        Input("stf-sim-result", "data"),
         State("session-scenario", "data"),
     )(plan)
+    app.callback(
+        Output("stf-sim-controls", "style"),
+        Input("stf-method", "value"),
+        Input("stf-scenario", "children"),
+    )(show_simulation)
+    register_job(app, CONTROLS)
