@@ -168,7 +168,7 @@ def erlang_x_min_agents(
         nodes, weights = np.ones((1, lam.size)), np.ones(1)
         lam_design = lam * forecast_factor(cv, probability)
     else:
-        nodes, weights = _gamma_nodes(cv)
+        nodes, weights = gamma_nodes(cv)
         lam_design = lam
     busy = np.flatnonzero(lam > 0)
     res = np.zeros(lam.size, dtype=np.int64)
@@ -205,7 +205,7 @@ def erlang_x_min_agents(
     return out(res.reshape(shape))
 
 
-def _gamma_nodes(cv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def gamma_nodes(cv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Generalised Gauss-Laguerre nodes (per problem) and weights for E[g(F)], F ~ Gamma(1, cv)."""
     k = np.where(cv > 0, 1.0 / np.where(cv > 0, cv, 1.0) ** 2, 0.0)
     if np.all(cv == 0):

@@ -97,13 +97,16 @@ def simulation_table(result) -> Table:
 
     currency = result.setup.scenario.costs.currency
     table = Table(title="plan vs simulation (95% CI over replications)", title_justify="left",
-                  box=box.SIMPLE_HEAD, caption=BASIS_NOTE, caption_justify="left")  # fmt: skip
-    for c in ("week", "metric", "plan", "simulation", "95% CI"):
+                  box=box.SIMPLE_HEAD, caption=BASIS_NOTE, caption_justify="left",
+                  pad_edge=False, collapse_padding=True)  # fmt: skip
+    for c in ("week", "metric", "target", "plan", "simulation", "95% CI"):
         table.add_column(c, justify="left" if c in ("week", "metric") else "right", no_wrap=True)
     records = result.to_json(weeks=False)["simulation"]
     for r in simulation_rows(records, currency):
         plan = r["plan"].replace(" (short)", " [red](short)[/]")
-        table.add_row(r["week"], r["metric"], plan, r["simulation"], r["ci95"])
+        if r["agrees"] == "no":
+            plan += " [yellow]*[/]"
+        table.add_row(r["week"], r["metric"], r["target"], plan, r["simulation"], r["ci95"])
     return table
 
 

@@ -4,7 +4,7 @@ Per 15-minute rate bin the count is Poisson(rate x length) and the times are uni
 the streams of all contact types are merged into one time-ordered array. With `day_factor_cv` > 0
 each local day's rates are first multiplied by a Gamma(mean 1, cv) day factor (a Poisson-gamma,
 i.e. negative-binomial, daily volume: variance m + cv^2 m^2), drawn from its own stream; a
-shared busy-day factor (`scenario.busyness`, see `sim.engine.busy_days`) multiplies on top. Each
+shared busy-day factor (`busyness`, see `sim.engine.busy_days`) multiplies on top. Each
 contact's base handle time, after-call work and patience are drawn here too, from their own
 streams, so they do not depend on routing.
 """
@@ -43,7 +43,7 @@ def generate_demand(model: Model, seed: int, replication: int) -> Demand:
     shared = shared_day_factors(model, seed, replication)
     for c, name in enumerate(model.type_names):
         rng = stream(seed, replication, "arrivals", name)
-        cv = model.scenario.demand[c].day_factor_cv
+        cv = model.day_factor_cv[c]
         factor = day_factors(model, c, cv, stream(seed, replication, "day_factor", name))
         if c in shared:
             factor = factor * shared[c]
@@ -85,7 +85,7 @@ def day_factors(model: Model, c: int, cv: float, rng: np.random.Generator) -> np
         return 1.0
     edges = model.rate_edges_s
     mids = model.t0_utc + pd.to_timedelta((edges[:-1] + edges[1:]) / 2, unit="s")
-    local_day = mids.tz_convert(model.scenario.demand[c].timezone).normalize()
+    local_day = mids.tz_convert(model.type_timezone[c]).normalize()
     codes, days = pd.factorize(local_day, sort=True)
     shape = 1.0 / cv**2
     return rng.gamma(shape, 1.0 / shape, len(days))[codes]

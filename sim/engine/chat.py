@@ -57,7 +57,7 @@ class ChatMixin(EngineState):
 
     def _start_chat(self, cid: int, a: int, work: float) -> None:
         """Add a chat to an agent; with concurrency-dependent speed, re-time the agent's chats."""
-        now = self.env._now
+        now = self.now
         if self.chat_rescale:
             self._advance_chats(a, now)
         if self.load[a] == 0:
@@ -78,7 +78,7 @@ class ChatMixin(EngineState):
 
     def _fill_chat_slots(self, a: int) -> None:
         while self.load[a] < self.k:
-            cid = self._pull(self.chat_queues_by_level[self.agent_group[a]])
+            cid = self._pull(self.chat_pull_levels[self.agent_group[a]])
             if cid < 0:
                 return
             del self.bucket[self.agent_group[a]][self.load[a]][a]
@@ -100,10 +100,10 @@ class ChatMixin(EngineState):
             self._after(delay, self._chat_done, (cid, self.chat_version[cid]))
 
     def _chat_done(self, ev: _Call) -> None:
-        cid, version = ev._value
+        cid, version = ev.value
         if self.status[cid] != IN_SERVICE or version != self.chat_version[cid]:
             return  # re-timed since this event was scheduled
-        now = self.env._now
+        now = self.now
         a = self.agent_of[cid]
         if self.chat_rescale:
             self._advance_chats(a, now)
@@ -121,8 +121,8 @@ class ChatMixin(EngineState):
 
     def _chat_wrap_done(self, ev: _Call) -> None:
         """After-call work on a chat is over: its slot frees."""
-        a = ev._value
-        now = self.env._now
+        a = ev.value
+        now = self.now
         self.n_wrapping -= 1
         if self.chat_rescale:
             self._advance_chats(a, now)
@@ -143,7 +143,7 @@ class ChatMixin(EngineState):
             self._agent_free(a)
             return
         if self.on_shift[a]:
-            nxt = self._pull(self.chat_queues_by_level[g])
+            nxt = self._pull(self.chat_pull_levels[g])
             if nxt >= 0:
                 self._start(nxt, a)  # re-times the agent's chats itself
                 return

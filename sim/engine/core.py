@@ -8,17 +8,16 @@ skills are tried before secondary ones, and overflow groups only after the conta
 
 Arrivals are pre-generated and sorted, so they need no events at all: the run loop steps SimPy's
 environment and, whenever the next arrival comes before the next scheduled event, advances the
-clock to it and handles it directly (`kernel.py`, the adapter to SimPy). Events are scheduled with
-`Environment.schedule` as small `Call` objects (the protocol `simpy.Event` has, without its
-bookkeeping). Contacts created
-during the run (redials, repeats, returns from the bot) arrive through such events.
+clock to it and handles it directly (`kernel.py`, the adapter to SimPy, which also keeps the
+engine's `now` up to date). Events are small `Call` objects on SimPy's heap (the protocol
+`simpy.Event` has, without its bookkeeping). Contacts created during the run (redials, repeats,
+returns from the bot) arrive through such events.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable
 
 import numpy as np
 import simpy
@@ -28,8 +27,8 @@ from sim.engine.arrivals import Demand
 from sim.engine.chat import ChatMixin
 from sim.engine.invariants import check_capacity_breaches, check_sessions
 from sim.engine.journeys import JourneyMixin
-from sim.engine.kernel import NORMAL, run_loop
 from sim.engine.kernel import Call as _Call
+from sim.engine.kernel import run_loop, scheduler
 from sim.engine.log import (
     ABANDONED,
     BLOCKED,
@@ -50,6 +49,8 @@ class Engine(ChatMixin, JourneyMixin):
     def __init__(self, model: Model, demand: Demand, roster: Roster, seed: int, rep: int) -> None:
         self.model = model
         self.env = simpy.Environment()
+        self.now = 0.0  # the current time, kept by the kernel's run loop
+        self._after = scheduler(self.env)  # _after(delay, callback, value)
         n = len(demand)
         self.n_generated = n
         self.arrival = demand.arrival_s.tolist()
@@ -82,11 +83,18 @@ class Engine(ChatMixin, JourneyMixin):
         ]
         self.groups_for_type = [[lv for lv in levels if lv] for levels in self.groups_for_type]
         self.overflow_tiers = self._overflow_tiers()
-        callbacks = [c.callback is not None for c in model.scenario.demand]
-        self.queue_extras = [bool(t) or cb for t, cb in zip(self.overflow_tiers, callbacks,
-                                                            strict=True)]  # fmt: skip
-        self.queues_by_level = [self._queue_levels(g, chat_only=False) for g in range(ng)]
-        self.chat_queues_by_level = [self._queue_levels(g, chat_only=True) for g in range(ng)]
+        callbacks = model.journeys.has_callback
+        self.wait_extras = [bool(t) or cb for t, cb in zip(self.overflow_tiers, callbacks,
+                                                           strict=True)]  # fmt: skip
+        self.pull_levels = [self._levels_served(g, chat_only=False) for g in range(ng)]
+        self.chat_pull_levels = [self._levels_served(g, chat_only=True) for g in range(ng)]
+        # per group, the types it takes at once; a callback offer for a type divides the queue's
+        # work by the agents on shift in its groups, counted as they log in and out
+        self.types_of_group: list[list[int]] = [[] for _ in range(ng)]
+        for c, levels in enumerate(self.groups_for_type):
+            for g in {g for lv in levels for g in lv}:
+                self.types_of_group[g].append(c)
+        self.agents_for_type = [0] * nt  # agents on shift in those groups
         self.lines = model.voice_lines
         self.voice_in_system = 0
 
@@ -98,16 +106,15 @@ class Engine(ChatMixin, JourneyMixin):
         self.capacity_breaches = 0  # contacts given to an agent already at its capacity
         self.idle_since = [0.0] * na
         self.idle: list[deque[int]] = [deque() for _ in range(ng)]
-        self.on_shift_in_group = [0] * ng
         self.login_at = [0.0] * na
         self.session_rec: tuple[list[int], list[float], list[float]] = ([], [], [])
         self._init_chat(model, n, na, ng)
         self._init_journeys(model, roster, seed, rep, n)
         if not any(self.has_bot):
-            self._arrive = self._enter_queue  # type: ignore[method-assign]
+            self._arrive = self._enqueue  # type: ignore[method-assign]
         routing.install(self)
 
-    def _queue_levels(self, g: int, chat_only: bool) -> list[list[tuple[int, float]]]:
+    def _levels_served(self, g: int, chat_only: bool) -> list[list[tuple[int, float]]]:
         """(type, delay) the group serves, grouped by (skill level, priority), best first."""
         m = self.model
         levels: dict[tuple[bool, int], list[tuple[int, float]]] = {}
@@ -155,44 +162,36 @@ class Engine(ChatMixin, JourneyMixin):
 
     def _loop(self, until: float) -> None:
         """Step the environment, handling each pre-generated arrival at its time, up to `until`."""
-        run_loop(self.env, self.arrival, self._arrive, until)
-
-    def _after(self, delay: float, callback: Callable[[_Call], None], value: object) -> None:
-        self.env.schedule(_Call(callback, value), NORMAL, delay)  # type: ignore[arg-type]
+        run_loop(self.env, self.arrival, self._arrive, until, self)
 
     # ----------------------------------------------------------------- contacts
-    def _arrive(self, cid: int) -> None:
-        if self.has_bot[self.ctype[cid]] and self._enter_bot(cid):
-            return
-        self._enter_queue(cid)
-
-    def _enter_queue(self, cid: int) -> None:
+    def _enqueue(self, cid: int) -> None:
         """Route a contact to a free agent, or queue it with its patience timer."""
         c = self.ctype[cid]
-        now = self.env._now
-        self.queued_at[cid] = now
-        if self.channel[c] == VOICE:
+        self.queued_at[cid] = self.now
+        channel = self.channel[c]
+        if channel == VOICE:
             if self.lines is not None and self.voice_in_system >= self.lines:
                 self.status[cid] = BLOCKED
-                self.end[cid] = now
+                self.end[cid] = self.now
                 self._lost(cid)
                 return
             self.voice_in_system += 1
         levels = self.groups_for_type[c]
-        a = self._find_chat_agent(levels) if self.channel[c] == CHAT else self._find_idle(levels)
+        a = self._find_chat_agent(levels) if channel == CHAT else self._find_idle(levels)
         if a >= 0:
             self._start(cid, a)
             return
         self.queue[c].append(cid)
         self.n_waiting[c] += 1
-        if self.queue_extras[c]:
-            self._queue_extras(cid, c)
+        if self.wait_extras[c]:
+            self._wait_extras(cid, c)
         elif self.patience[cid] < _INF:
             self._after(self.patience[cid], self._patience_over, cid)
 
-    def _queue_extras(self, cid: int, c: int) -> None:
+    def _wait_extras(self, cid: int, c: int) -> None:
         """Callback offer (instead of a patience timer if taken) and overflow timers."""
-        if self.has_callback[c] and self._offer_callback(cid):
+        if self.jt.has_callback[c] and self._offer_callback(cid):
             if self.channel[c] == VOICE:
                 self.voice_in_system -= 1  # the caller hangs up and keeps its place in the queue
         elif self.patience[cid] < _INF:
@@ -201,10 +200,10 @@ class Engine(ChatMixin, JourneyMixin):
             self._after(delay, self._overflow, (cid, levels))
 
     def _patience_over(self, ev: _Call) -> None:
-        cid = ev._value
+        cid = ev.value
         if self.status[cid] == WAITING:
             self.status[cid] = ABANDONED
-            self.end[cid] = self.env._now
+            self.end[cid] = self.now
             c = self.ctype[cid]
             self.n_waiting[c] -= 1
             if self.channel[c] == VOICE:
@@ -213,7 +212,7 @@ class Engine(ChatMixin, JourneyMixin):
 
     def _overflow(self, ev: _Call) -> None:
         """A contact has waited long enough for another site's agents: try them now."""
-        cid, levels = ev._value
+        cid, levels = ev.value
         if self.status[cid] != WAITING:
             return
         c = self.ctype[cid]
@@ -239,7 +238,7 @@ class Engine(ChatMixin, JourneyMixin):
         return -1
 
     def _start(self, cid: int, a: int) -> None:
-        now = self.env._now
+        now = self.now
         self.status[cid] = IN_SERVICE
         self.answer[cid] = now
         self.agent_of[cid] = a
@@ -248,8 +247,8 @@ class Engine(ChatMixin, JourneyMixin):
         work = self.base_handle[cid] * self.prof[g][c] * self.handle_factor[cid]
         if self.learning[g] is not None:
             work *= self._learning_factors(a, now)[0]
-        if self.callback_of[cid] and self._callback_unanswered(cid):
-            work = self.dial_time_s[c]
+        if self.callback_of[cid] == 2:  # took a callback and will not answer it
+            work = self.jt.dial_time_s[c]
         if self.channel[c] == CHAT:
             self._start_chat(cid, a, work)
         else:
@@ -259,8 +258,8 @@ class Engine(ChatMixin, JourneyMixin):
             self._after(work, self._finish, cid)
 
     def _finish(self, ev: _Call) -> None:
-        cid = ev._value
-        self.end[cid] = self.env._now
+        cid = ev.value
+        self.end[cid] = self.now
         if self.channel[self.ctype[cid]] == VOICE and not self.callback_of[cid]:
             self.voice_in_system -= 1
         a = self.agent_of[cid]
@@ -277,7 +276,7 @@ class Engine(ChatMixin, JourneyMixin):
 
     def _wrap_done(self, ev: _Call) -> None:
         """An agent finished the after-call work of a contact and is free."""
-        a = ev._value
+        a = ev.value
         self.n_wrapping -= 1
         self.load[a] = 0
         self._agent_free(a)
@@ -286,21 +285,21 @@ class Engine(ChatMixin, JourneyMixin):
     def _agent_free(self, a: int) -> None:
         """An agent with nothing in service takes the next queued contact, or goes idle."""
         if not self.on_shift[a]:
-            self._record_session(a, self.env._now)
+            self._record_session(a, self.now)
             return
-        cid = self._pull(self.queues_by_level[self.agent_group[a]])
+        cid = self._pull(self.pull_levels[self.agent_group[a]])
         if cid >= 0:
             self._start(cid, a)
             if self.channel[self.ctype[cid]] == CHAT:
                 self._fill_chat_slots(a)
             return
-        self.idle_since[a] = self.env._now
+        self.idle_since[a] = self.now
         self.idle[self.agent_group[a]].append(a)
 
     def _pull(self, levels: list[list[tuple[int, float]]]) -> int:
         """Oldest waiting contact of the best level of queues the agent may take now, or -1."""
         status, queue, queued_at = self.status, self.queue, self.queued_at
-        now = self.env._now
+        now = self.now
         for level in levels:
             best, best_t, best_c = -1, _INF, -1
             for c, delay in level:
@@ -323,28 +322,30 @@ class Engine(ChatMixin, JourneyMixin):
 
     def _login(self, ev: _Call) -> None:
         """Put an agent on shift; a second login while on shift (drain mode) changes nothing."""
-        a = ev._value
+        a = ev.value
         if self.on_shift[a]:
             return
         assert a not in self.idle[self.agent_group[a]], f"agent {a} idle while off shift"
         self.on_shift[a] = True
-        self.on_shift_in_group[self.agent_group[a]] += 1
+        for c in self.types_of_group[self.agent_group[a]]:
+            self.agents_for_type[c] += 1
         if self.load[a] == 0:
-            self.login_at[a] = self.env._now
+            self.login_at[a] = self.now
             self._agent_free(a)
         else:
             self._chat_login(a)
 
     def _logout(self, ev: _Call) -> None:
         """Take an agent off shift (it finishes what it holds); a second logout changes nothing."""
-        a = ev._value
+        a = ev.value
         if not self.on_shift[a]:
             return
         assert self.load[a] > 0 or a in self.idle[self.agent_group[a]], f"agent {a} lost"
         self.on_shift[a] = False
-        self.on_shift_in_group[self.agent_group[a]] -= 1
+        for c in self.types_of_group[self.agent_group[a]]:
+            self.agents_for_type[c] -= 1
         if self.load[a] == 0:
             self.idle[self.agent_group[a]].remove(a)
-            self._record_session(a, self.env._now)
+            self._record_session(a, self.now)
         else:
             self._chat_logout(a)

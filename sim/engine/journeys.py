@@ -4,11 +4,15 @@ Every first contact opens an *issue*. The issue is resolved by the bot or by an 
 group's first-contact-resolution probability, scaled by the learning curve), abandoned (the
 customer gives up for good), unresolved (out of attempts), or still open when the run ends; a
 redial, a repeat contact or a return from the bot is a new contact of the same issue.
+
+The hooks read the compiled `Model.journeys` tables only. A first contact's variates come from
+per-purpose columns gathered in bulk at start-up (`IssueDraws.first`); a later contact's are read
+from the same (issue, attempt) tables one at a time, so both give what `IssueDraws.get` gives.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,13 +29,13 @@ from sim.engine.log import (
     ISSUE_UNRESOLVED,
     WAITING,
 )
-from sim.engine.roster import WEEK_S
 from sim.engine.state import EngineState
 
 if TYPE_CHECKING:
     from sim.engine.kernel import Call as _Call
     from sim.engine.roster import Roster
     from sim.model import Model
+    from sim.model.journeys import Sampler
 
 FIRST, REDIAL, REPEAT, BOT_RETRY = range(4)
 _INF = float("inf")
@@ -41,11 +45,7 @@ class JourneyMixin(EngineState):
     """Journey state and handlers of `Engine` (see the module docstring)."""
 
     def _init_journeys(self, model: Model, roster: Roster, seed: int, rep: int, n: int) -> None:
-        demand = model.scenario.demand
-        names = model.type_names
-        self.has_bot = [c.bot is not None for c in demand]
-        self.has_callback = [c.callback is not None for c in demand]
-        self.dial_time_s = [c.callback.dial_time_s if c.callback else 0.0 for c in demand]
+        jt = self.jt = model.journeys
         self.issue_of = list(range(n))
         self.attempt = [1] * n
         self.origin = [FIRST] * n
@@ -56,94 +56,124 @@ class JourneyMixin(EngineState):
         self.issue_contacts = [1] * n
         self.bot_active = 0
         self.fcr = model.fcr.tolist()
-        self.learning = [wf.learning_curve for wf in model.group_workforce]
+        self.learning = jt.learning
+        self.has_bot = jt.has_bot
         self.hired_at = list(roster.hired_at)
-
-        self.draws = IssueDraws(seed, rep, names, self.ctype[:n])
-        self.type_index = {name: i for i, name in enumerate(names)}
+        self.draws = draws = IssueDraws(seed, rep, model.type_names, self.ctype[:n])
+        self.n_first = n
         self.mean_handle_s = mean_handle(model)
         self.callbacks_offered = 0
 
-    def _draw(self, purpose: str, cid: int, dist=None, c: int | None = None) -> float:
-        """This customer's variate for `purpose` at this contact (see `sim.engine.crn`)."""
-        c = self.ctype[cid] if c is None else c
-        sample = None if dist is None else dist.sample
-        return self.draws.get(purpose, c, self.issue_of[cid], self.attempt[cid], sample)
+        nt = model.n_types
+        bot = [c for c in range(nt) if jt.has_bot[c]]
+        retry = [c for c in bot if jt.bot_retry_delay[c] is not None]
+        callback = [c for c in range(nt) if jt.has_callback[c]]
+        repeat = [c for c in range(nt) if jt.repeat_max[c] > 1]
+        redial = [c for c in range(nt) if jt.redial_max[c] > 1]
+
+        column = draws.first
+        # a first contact's choice of the bot, decided in bulk (u < share, nan for types without)
+        share = np.asarray(jt.bot_share)[np.asarray(self.ctype[:n], dtype=np.int64)]
+        self.to_bot = (np.asarray(column("bot", bot)) < share if bot else share > 1).tolist()
+        self.u_bot_time = column("bot_time", bot, jt.bot_time)
+        self.u_bot_outcome = column("bot_outcome", bot)
+        self.u_bot_retry = column("bot_retry", retry, jt.bot_retry_delay)
+        self.u_callback = column("callback_accept", callback)
+        self.u_answer = column("callback_answer", [c for c in callback if jt.callback_no_answer[c]])
+        self.u_fcr = column("fcr", fcr_types(model))
+        self.u_switch = column("switch", [c for c in repeat if jt.repeat_switch[c]])
+        self.u_repeat = column("repeat", repeat, jt.repeat_delay)
+        self.u_redial = column("redial", redial)
+        self.u_redial_delay = column("redial_delay", redial, jt.redial_delay)
+
+    def _later(self, purpose: str, cid: int, sample: Sampler | None = None) -> float:
+        """The variate of `purpose` for a contact created during the run (see `sim.engine.crn`)."""
+        return self.draws.get(purpose, self.ctype[cid], self.issue_of[cid], self.attempt[cid],
+                              sample)  # fmt: skip
 
     def _learning_factors(self, a: int, now: float) -> tuple[float, float]:
         """(handle-time factor, FCR factor) of an agent at its tenure now."""
         curve = self.learning[self.agent_group[a]]
         assert curve is not None  # only called for groups with a learning curve
-        tenure = now - self.hired_at[a]
-        progress = min(1.0, max(0.0, tenure / (curve.weeks_to_proficiency * WEEK_S)))
-        return (
-            curve.initial_aht_factor + (1.0 - curve.initial_aht_factor) * progress,
-            curve.initial_fcr_factor + (1.0 - curve.initial_fcr_factor) * progress,
-        )
+        aht0, fcr0, to_proficiency_s = curve
+        progress = min(1.0, max(0.0, (now - self.hired_at[a]) / to_proficiency_s))
+        return aht0 + (1.0 - aht0) * progress, fcr0 + (1.0 - fcr0) * progress
 
     # ----------------------------------------------------------------- bot
+    def _arrive(self, cid: int) -> None:
+        """A contact arrives: into the bot with the bot's share (if a session is free), or the
+        queue."""
+        if cid < self.n_first:
+            if self.to_bot[cid] and self._enter_bot(cid):
+                return
+        elif self.has_bot[c := self.ctype[cid]] and self._later("bot", cid) < self.jt.bot_share[c]:
+            if self._enter_bot(cid):
+                return
+        self._enqueue(cid)
+
     def _enter_bot(self, cid: int) -> bool:
-        """Send a contact into self-service with the bot's share, if a session is free."""
+        """Start a bot session for a contact that chose the bot, if a session is free."""
         c = self.ctype[cid]
-        bot = self.model.scenario.demand[c].bot
-        assert bot is not None  # only called for types with a bot
-        if self._draw("bot", cid) >= bot.share:
-            return False
-        if bot.concurrency_limit is not None and self.bot_active >= bot.concurrency_limit:
+        jt = self.jt
+        if self.bot_active >= jt.bot_limit[c]:
             return False
         self.bot_active += 1
         self.status[cid] = IN_BOT
-        duration = self._draw("bot_time", cid, bot.time)
+        if cid < self.n_first:
+            duration = self.u_bot_time[cid]
+        else:
+            duration = self._later("bot_time", cid, jt.bot_time[c])
         self.in_bot_s[cid] = duration
         self._after(duration, self._bot_done, cid)
         return True
 
     def _bot_done(self, ev: _Call) -> None:
-        cid = ev._value
+        cid = ev.value
         self.bot_active -= 1
         c = self.ctype[cid]
-        bot = self.model.scenario.demand[c].bot
-        out = bot.outcomes
-        u = self._draw("bot_outcome", cid)
-        now = self.env._now
-        if u < out.escalated:
+        jt = self.jt
+        first = cid < self.n_first
+        u = self.u_bot_outcome[cid] if first else self._later("bot_outcome", cid)
+        if u < jt.bot_escalated[c]:
             self.status[cid] = WAITING
-            self.handle_factor[cid] *= bot.escalation.handle_time_factor
-            self.patience[cid] *= bot.escalation.patience_factor
-            self._enter_queue(cid)
+            self.handle_factor[cid] *= jt.escalation_handle_factor[c]
+            self.patience[cid] *= jt.escalation_patience_factor[c]
+            self._enqueue(cid)
             return
-        self.end[cid] = now
-        if u < out.escalated + out.resolved:
+        self.end[cid] = self.now
+        if u < jt.bot_resolved[c]:
             self.status[cid] = BOT_RESOLVED
             self.issue_status[self.issue_of[cid]] = ISSUE_RESOLVED
-        elif u < out.escalated + out.resolved + out.abandoned:
+        elif u < jt.bot_abandoned[c]:
             self.status[cid] = BOT_ABANDONED
             self.issue_status[self.issue_of[cid]] = ISSUE_ABANDONED
         else:
             self.status[cid] = BOT_DEFERRED
-            target = self.type_index.get(bot.retry.as_type, c) if bot.retry.as_type else c
-            delay = self._draw("bot_retry", cid, bot.retry.delay)
-            self._after(delay, self._return, (target, cid, BOT_RETRY))
+            delay = (
+                self.u_bot_retry[cid] if first
+                else self._later("bot_retry", cid, jt.bot_retry_delay[c])
+            )  # fmt: skip
+            self._after(delay, self._return, (jt.bot_retry_type[c], cid, BOT_RETRY))
 
     # ----------------------------------------------------------------- callbacks
     def _offer_callback(self, cid: int) -> bool:
         """Offer a callback when the expected wait is long; True if the customer takes it."""
         c = self.ctype[cid]
-        cb = self.model.scenario.demand[c].callback
-        assert cb is not None  # only called for types that offer callbacks
-        agents = sum(self.on_shift_in_group[g] for lv in self.groups_for_type[c] for g in lv)
-        expected = self.n_waiting[c] * self.mean_handle_s[c] / max(agents, 1)
-        if expected <= cb.offer_when_expected_wait_s:
+        jt = self.jt
+        expected = self.n_waiting[c] * self.mean_handle_s[c] / max(self.agents_for_type[c], 1)
+        if expected <= jt.callback_offer_s[c]:
             return False
         self.callbacks_offered += 1
-        if self._draw("callback_accept", cid) >= cb.accept_probability:
+        first = cid < self.n_first
+        if (self.u_callback[cid] if first else self._later("callback_accept", cid)) >= (
+            jt.callback_accept[c]
+        ):
             return False
-        no_answer = self._draw("callback_answer", cid) < cb.no_answer_probability
+        p = jt.callback_no_answer[c]  # u < 0 never holds: no draw needed without no-answers
+        no_answer = p > 0 and (self.u_answer[cid] if first else self._later("callback_answer",
+                                                                            cid)) < p  # fmt: skip
         self.callback_of[cid] = 2 if no_answer else 1
         return True
-
-    def _callback_unanswered(self, cid: int) -> bool:
-        return self.callback_of[cid] == 2
 
     # ----------------------------------------------------------------- outcomes
     def _completed(self, cid: int) -> None:
@@ -163,63 +193,80 @@ class JourneyMixin(EngineState):
             self.resolved[cid] = 1
             self.issue_status[issue] = ISSUE_RESOLVED
             return
-        if self._draw("fcr", cid) < p:
+        first = cid < self.n_first
+        if (self.u_fcr[cid] if first else self._later("fcr", cid)) < p:
             self.resolved[cid] = 1
             self.issue_status[issue] = ISSUE_RESOLVED
             return
         self.resolved[cid] = 0
-        repeat = self.model.scenario.demand[c].repeat
-        if repeat is None or self.attempt[cid] >= repeat.max_attempts:
+        jt = self.jt
+        if self.attempt[cid] >= jt.repeat_max[c]:
             self.issue_status[issue] = ISSUE_UNRESOLVED
             return
         target = c
-        u = self._draw("switch", cid)
-        for name, share in repeat.switch.items():
-            if u < share:
-                target = self.type_index[name]
-                break
-            u -= share
-        self._after(self._draw("repeat", cid, repeat.delay), self._return, (target, cid, REPEAT))
+        switch = jt.repeat_switch[c]
+        if switch:  # without switches the uniform decides nothing: not drawn
+            u = self.u_switch[cid] if first else self._later("switch", cid)
+            for t, share in switch:
+                if u < share:
+                    target = t
+                    break
+                u -= share
+        delay = self.u_repeat[cid] if first else self._later("repeat", cid, jt.repeat_delay[c])
+        self._after(delay, self._return, (target, cid, REPEAT))
 
     def _lost(self, cid: int) -> None:
         """A caller abandoned, got a busy signal or missed the callback: redial, or give up."""
         c = self.ctype[cid]
-        redial = self.model.scenario.demand[c].redial
-        if redial is not None and self.attempt[cid] < redial.max_attempts:
-            if self._draw("redial", cid) < redial.probability:
-                delay = self._draw("redial_delay", cid, redial.delay)
+        jt = self.jt
+        if self.attempt[cid] < jt.redial_max[c]:
+            first = cid < self.n_first
+            if (self.u_redial[cid] if first else self._later("redial", cid)) < (
+                jt.redial_probability[c]
+            ):
+                delay = (
+                    self.u_redial_delay[cid] if first
+                    else self._later("redial_delay", cid, jt.redial_delay[c])
+                )  # fmt: skip
                 self._after(delay, self._return, (c, cid, REDIAL))
                 return
         self.issue_status[self.issue_of[cid]] = ISSUE_ABANDONED
 
     def _return(self, ev: _Call) -> None:
         """The customer of contact `parent` comes back as a new contact of type `c`."""
-        c, parent, origin = ev._value
+        c, parent, origin = ev.value
         cid = len(self.arrival)
         issue = self.issue_of[parent]
-        self.arrival.append(self.env._now)
-        self.ctype.append(c)
-        demand = self.model.scenario.demand[c]
         attempt = self.attempt[parent] + 1
-        self.base_handle.append(
-            self.draws.get("handle_later", c, issue, attempt, demand.handle_time.sample)
-        )
-        acw = self.model.acw_dists[c]
-        self.acw.append(self.draws.get("acw_later", c, issue, attempt, acw.sample) if acw else 0.0)
-        pat = demand.patience
-        self.patience.append(
-            self.draws.get("patience_later", c, issue, attempt, pat.sample) if pat else _INF
-        )
-        columns: tuple[tuple[list[Any], Any], ...] = (
-            (self.status, WAITING), (self.answer, _INF), (self.end, _INF), (self.agent_of, -1),
-            (self.queued_at, _INF), (self.handle_factor, 1.0), (self.issue_of, issue),
-            (self.attempt, attempt), (self.origin, origin),
-            (self.resolved, -1), (self.callback_of, 0), (self.in_bot_s, 0.0),
-        )  # fmt: skip
-        for column, value in columns:
-            column.append(value)
+        jt, get = self.jt, self.draws.get
+        self.arrival.append(self.now)
+        self.ctype.append(c)
+        self.base_handle.append(get("handle_later", c, issue, attempt, jt.handle[c]))
+        acw, pat = jt.acw[c], jt.patience[c]
+        self.acw.append(get("acw_later", c, issue, attempt, acw) if acw else 0.0)
+        self.patience.append(get("patience_later", c, issue, attempt, pat) if pat else _INF)
+        self.status.append(WAITING)
+        self.answer.append(_INF)
+        self.end.append(_INF)
+        self.agent_of.append(-1)
+        self.queued_at.append(_INF)
+        self.handle_factor.append(1.0)
+        self.issue_of.append(issue)
+        self.attempt.append(attempt)
+        self.origin.append(origin)
+        self.resolved.append(-1)
+        self.callback_of.append(0)
+        self.in_bot_s.append(0.0)
         self.issue_contacts[issue] += 1
         self._arrive(cid)
+
+
+def fcr_types(model: Model) -> list[int]:
+    """Types whose completions may need an FCR draw: a skilled group below 1 or learning."""
+    skilled = np.isfinite(model.proficiency)
+    learning = np.array([lc is not None for lc in model.journeys.learning], dtype=bool)
+    need = (skilled & ((model.fcr < 1.0) | learning[:, None])).any(axis=0)
+    return np.flatnonzero(need).tolist()
 
 
 def mean_handle(model: Model) -> list[float]:

@@ -1,44 +1,79 @@
-"""The engine's adapter to SimPy: the run loop and the two SimPy internals it relies on.
+"""The engine's adapter to SimPy: the run loop, the events, and the only code using SimPy internals.
 
-The engine drives `simpy.Environment` directly: it reads the next event's time from the event heap
-(`env._queue[0][0]`) and advances the clock to a pre-generated arrival by setting `env._now`, so
-arrivals need no events at all. Events are `Call` objects (the protocol `Environment.step` needs,
-without `simpy.Event`'s bookkeeping) scheduled with the public `Environment.schedule`. Handlers
-read the clock as `env._now` (what `env.now` returns, without the property call). The behaviour
-relied on is pinned by `tests/engine/test_kernel.py`; a SimPy upgrade that breaks it fails there.
+The engine drives a `simpy.Environment` directly. The run loop reads the next event's time from
+SimPy's event heap (`env._queue[0][0]`) and advances the clock to a pre-generated arrival by
+setting `env._now`, so arrivals need no events at all; events are processed by SimPy's own
+`Environment.step`. Before each arrival and each step the loop mirrors the time into the plain
+attribute `clock.now` (the engine), so handlers read the time without SimPy's `now` property.
+Events are `Call` objects (what `step` needs of an event: `callbacks` and `_ok`, without
+`simpy.Event`'s bookkeeping), pushed onto the heap as `Environment.schedule` would push them.
+The behaviour relied on is pinned by `tests/engine/test_kernel.py`: a SimPy upgrade that breaks it
+fails there.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from heapq import heappush
+from typing import Any, Protocol
 
 import simpy
 
 NORMAL = 1  # simpy.events.NORMAL: the priority of ordinary events
 
 
-class Call:
-    """The least an event needs for `Environment.step`: callbacks, an ok flag and a value."""
+class Clock(Protocol):
+    """What the run loop keeps up to date: the current simulation time."""
 
-    __slots__ = ("callbacks", "_ok", "_value")
+    now: float
+
+
+class Call:
+    """An event for `Environment.step`: one callback, always ok, carrying `value` to it."""
+
+    __slots__ = ("callbacks", "value")
+    _ok = True  # read by `step` after the callbacks ran: a Call never fails
+    callbacks: list[Callable[[Call], None]] | None
+    value: Any  # what the callback needs: a contact id, an agent, a tuple
 
     def __init__(self, callback: Callable[[Call], None], value: Any) -> None:
         self.callbacks = [callback]
-        self._ok = True
-        self._value: Any = value  # what the callback needs: a contact id, an agent, a tuple
+        self.value = value
 
 
-def schedule(env: simpy.Environment, delay: float, callback: Callable[[Call], None], value) -> None:
-    """Call `callback(event)` with `event._value = value` after `delay` seconds."""
-    env.schedule(Call(callback, value), NORMAL, delay)  # type: ignore[arg-type]
+Schedule = Callable[[float, Callable[[Call], None], Any], None]
+
+
+def scheduler(env: simpy.Environment) -> Schedule:
+    """`after(delay, callback, value)`: call `callback(Call)` `delay` seconds from now.
+
+    Pushes exactly the heap entry `env.schedule(Call(callback, value), NORMAL, delay)` pushes.
+    """
+    queue: list[tuple[float, int, int, Call]] = env._queue  # type: ignore[assignment]
+    eid = env._eid
+    new = object.__new__  # `Call(callback, value)` without the cost of calling `__init__`
+
+    def after(delay: float, callback: Callable[[Call], None], value: Any) -> None:
+        ev = new(Call)
+        ev.callbacks = [callback]
+        ev.value = value
+        heappush(queue, (env._now + delay, NORMAL, next(eid), ev))
+
+    return after
 
 
 def run_loop(
-    env: simpy.Environment, arrival: list[float], arrive: Callable[[int], None], until: float
+    env: simpy.Environment,
+    arrival: list[float],
+    arrive: Callable[[int], None],
+    until: float,
+    clock: Clock,
 ) -> None:
-    """Step `env`, handling pre-generated arrival i (sorted times) by `arrive(i)` at its time."""
+    """Step `env`, handling pre-generated arrival i (sorted times) by `arrive(i)` at its time.
+
+    `clock.now` is the time of the arrival or event being handled (and `until` at the end).
+    """
     queue = env._queue
     step = env.step
     n = len(arrival)
@@ -46,14 +81,16 @@ def run_loop(
     while True:
         t_event = queue[0][0] if queue else math.inf
         if i < n and arrival[i] < t_event:
-            if arrival[i] >= until:
+            t = arrival[i]
+            if t >= until:
                 break
-            env._now = arrival[i]
+            env._now = clock.now = t
             i += 1
             arrive(i - 1)
         elif t_event < until:
+            clock.now = t_event
             step()
         else:
             break
     if until < math.inf:
-        env._now = until
+        env._now = clock.now = until

@@ -43,18 +43,16 @@ class SecondaryLevel(list):
 
 def install(engine: Engine) -> None:
     """Set the engine up for the scenario's routing policies (nothing to do for the default)."""
-    routing = engine.model.scenario.routing
-    names = engine.model.type_names
-    policy_of = [routing.by_type.get(name, routing.policy) for name in names]
+    rules = engine.model.routing
+    policy_of = rules.policy_of_type
     if any(p in ("group_order", "most_proficient") for p in policy_of):
         _split_levels(engine, policy_of)
-    if routing.policy == "priority_aging":
-        weights = [routing.aging_weights.get(name, 1.0) for name in names]
-        engine._pull = _aging_pull(engine, weights)  # type: ignore[method-assign]
+    if rules.policy == "priority_aging":
+        engine._pull = _aging_pull(engine, rules.aging_weights)  # type: ignore[method-assign]
     reserved = [p == "reservation" for p in policy_of]
     if any(reserved):
         _tag_secondary(engine, reserved)
-        k = routing.reserve_agents
+        k = rules.reserve_agents
         engine._find_idle = _reserving_find(engine, k)  # type: ignore[method-assign]
         engine._pull = _reserving_pull(engine, engine._pull, k, reserved)  # type: ignore[method-assign]
 
@@ -93,7 +91,7 @@ def _aging_pull(engine: Engine, weights: list[float]):
     )
 
     def pull(levels: list[list[tuple[int, float]]]) -> int:
-        now = engine.env._now
+        now = engine.now
         best, best_score, best_c = -1, -_INF, -1
         for level in levels:
             for c, delay in level:
@@ -131,7 +129,7 @@ def _tag_secondary(engine: Engine, reserved: list[bool]) -> None:
         [(d, [tag(lv, reserved[c] and bool(m.secondary[lv[0], c])) for lv in lvs]) for d, lvs in t]
         for c, t in enumerate(engine.overflow_tiers)
     ]
-    for attr in ("queues_by_level", "chat_queues_by_level"):
+    for attr in ("pull_levels", "chat_pull_levels"):
         by_group = getattr(engine, attr)
         for g, levels in enumerate(by_group):
             by_group[g] = [tag(lv, bool(m.secondary[g, lv[0][0]]), g) for lv in levels]

@@ -7,14 +7,14 @@ checkers only and cost nothing at run time.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import simpy
 
-    from sim.engine.kernel import Call as _Call
+    from sim.engine.kernel import Schedule
     from sim.model import Model
+    from sim.model.journeys import JourneyTables
 
 
 class EngineState:
@@ -22,7 +22,10 @@ class EngineState:
 
     if TYPE_CHECKING:
         model: Model
+        jt: JourneyTables
         env: simpy.Environment
+        now: float
+        _after: Schedule  # _after(delay, callback, value): schedule `callback` after `delay` s
         arrival: list[float]
         ctype: list[int]
         base_handle: list[float]
@@ -38,21 +41,18 @@ class EngineState:
         handle_factor: list[float]
         n_waiting: list[int]
         groups_for_type: list[list[list[int]]]
-        chat_queues_by_level: list[list[list[tuple[int, float]]]]
+        chat_pull_levels: list[list[list[tuple[int, float]]]]
         agent_group: list[int]
         on_shift: list[bool]
         capacity_breaches: int
-        on_shift_in_group: list[int]
+        agents_for_type: list[int]
         load: list[int]
         idle: list[deque[int]]
-
-        def _after(self, delay: float, callback: Callable[[_Call], None], value: object) -> None:
-            """Schedule `callback` after `delay` seconds."""
 
         def _arrive(self, cid: int) -> None:
             """A contact arrives (bot first, if any)."""
 
-        def _enter_queue(self, cid: int) -> None:
+        def _enqueue(self, cid: int) -> None:
             """A contact asks for an agent."""
 
         def _find_idle(self, levels: list[list[int]]) -> int:

@@ -22,7 +22,8 @@ from sim.model.calendar import (
     rate_bin_edges,
     shift_windows,
 )
-from sim.model.routing import skill_tables
+from sim.model.journeys import JourneyTables, journey_tables
+from sim.model.routing import RoutingRules, routing_rules, skill_tables
 from sim.scenario.distributions import Distribution
 from sim.scenario.models import Scenario
 from sim.scenario.workforce import Workforce
@@ -47,6 +48,9 @@ class Model:
     type_channel: np.ndarray  # channel code per type
     type_language: list[str]
     type_priority: np.ndarray
+    type_timezone: list[str]  # the customers' zone (their local days, for day factors)
+    day_factor_cv: list[float]  # per type: cv of its own Gamma day factor (0: none)
+    busy_groups: list[tuple[float, list[int]]]  # shared busy days: (cv, member types) per group
     handle_dists: list[Distribution]
     acw_dists: list[Distribution | None]
     patience_dists: list[Distribution | None]
@@ -73,6 +77,9 @@ class Model:
     voice_lines: int | None
     sl_threshold_s: np.ndarray  # per type, seconds (backlog channels: SLA in seconds)
     callback_window_s: list[float]  # per type; 0 without callbacks
+    # journeys (bot, callbacks, repeats, redials, learning curves) and routing policy settings
+    journeys: JourneyTables
+    routing: RoutingRules
     # KPIs count contacts arriving in [warmup_s, measure_end_s) and agent time in that window
     measure_end_s: float = math.inf
 
@@ -103,6 +110,7 @@ def compile_model(scenario: Scenario) -> Model:
     edges = rate_bin_edges(horizon_s)
     demand = scenario.demand
     rates = np.array([arrival_rates(ct, t0, edges) for ct in demand])
+    names = [c.name for c in demand]
 
     group_names: list[str] = []
     group_site: list[int] = []
@@ -150,6 +158,12 @@ def compile_model(scenario: Scenario) -> Model:
         type_channel=np.array([CHANNELS.index(c.channel) for c in demand], dtype=np.int8),
         type_language=[c.language for c in demand],
         type_priority=np.array([c.priority for c in demand], dtype=np.int64),
+        type_timezone=[c.timezone for c in demand],
+        day_factor_cv=[c.day_factor_cv for c in demand],
+        busy_groups=[
+            (b.cv, [names.index(n) for n in b.types] if b.types else list(range(len(names))))
+            for b in scenario.busyness or []
+        ],
         handle_dists=[c.handle_time for c in demand],
         acw_dists=[c.acw for c in demand],
         patience_dists=[c.patience for c in demand],
@@ -174,4 +188,6 @@ def compile_model(scenario: Scenario) -> Model:
         voice_lines=ch.voice.lines,
         sl_threshold_s=np.array(thresholds, dtype=float),
         callback_window_s=[c.callback.window_s if c.callback else 0.0 for c in demand],
+        journeys=journey_tables(scenario),
+        routing=routing_rules(scenario),
     )

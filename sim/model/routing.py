@@ -66,3 +66,25 @@ def _site_delays(sc: Scenario, home_sites: list[str] | None) -> list[float]:
                 best[rule.to_site] = d + rule.after_s
                 heapq.heappush(heap, (best[rule.to_site], rule.to_site))
     return [best[n] for n in names]
+
+
+@dataclass(frozen=True)
+class RoutingRules:
+    """The routing policy settings the engine installs, resolved per contact type."""
+
+    policy: str  # center-wide policy (priority_aging applies center-wide only)
+    policy_of_type: list[str]  # the policy choosing agents for each type (`by_type` or `policy`)
+    aging_weights: list[float]  # priority_aging: weight per type (default 1)
+    reserve_agents: int  # reservation: idle agents each group keeps for its primary skills
+
+
+def routing_rules(sc: Scenario) -> RoutingRules:
+    """Resolve `routing` per contact type."""
+    r = sc.routing
+    names = [c.name for c in sc.demand]
+    return RoutingRules(
+        policy=r.policy,
+        policy_of_type=[r.by_type.get(n, r.policy) for n in names],
+        aging_weights=[r.aging_weights.get(n, 1.0) for n in names],
+        reserve_agents=r.reserve_agents,
+    )

@@ -14,8 +14,10 @@ from typing import Any
 from sim.kpis.registry import format_value, kpi
 
 BASIS_NOTE = (
-    "plan: SL is the target the requirement was sized for; ASA and aband. the targets' caps "
-    "(– = no target); FCR the skills' FCR times the learning curve; labour the week's roster "
+    "plan: SL, ASA and aband. predicted at the staffing the plan provides this week (the week's "
+    "roster after shrinkage: Erlang A/X for voice and chat, the fluid backlog for email and "
+    "social), beside the target or cap (– = none); * = the plan's value lies outside the "
+    "simulated 95% CI; FCR the skills' FCR times the learning curve; labour the week's roster "
     "priced as the simulator prices labour (worked shift hours, absences expected, at the wage "
     "or vendor price; for a price per productive hour the offered work is the busy time, chats at "
     "full concurrency, while the simulator counts all time holding a chat: the plan's figure "
@@ -34,7 +36,8 @@ def _value(name: str, value: Any, channel: str) -> str:
 
 
 def simulation_rows(records: Iterable[Mapping[str, Any]], currency: str = "") -> list[dict]:
-    """One display row per week and metric: week, metric, plan, simulation, 95% CI, plan basis."""
+    """One display row per week and metric: week, metric, plan, simulation, 95% CI, plan basis,
+    target (– = none) and agrees ("yes" when the plan's value lies inside the simulated CI)."""
     out = []
     for r in records:
         name, channel = r["kpi"], r["channel"]
@@ -46,10 +49,12 @@ def simulation_rows(records: Iterable[Mapping[str, Any]], currency: str = "") ->
         label = metric_label(name, channel)
         if kpi(name).kind == "money" and currency:
             label += f" ({currency})"
+        outside = r.get("outside_ci")
         out.append({
             "week": f"{r['week']} ({str(r['week_start'])[5:10]})", "metric": label, "plan": plan,
             "simulation": _value(name, r["sim_mean"], channel), "ci95": f"{low}–{high}",
-            "plan_basis": r["plan_basis"],
+            "plan_basis": r["plan_basis"], "target": _value(name, r.get("target"), channel),
+            "agrees": "" if outside is None else ("no" if outside else "yes"),
         })  # fmt: skip
     return out
 

@@ -1,12 +1,14 @@
-"""Plan vs simulation: simulate chosen plan weeks and set the plan's promise beside the result.
+"""Plan vs simulation: simulate chosen plan weeks and set the plan's prediction beside the result.
 
-Per channel the plan promises its service-level target in a week it covers (the requirement was
-sized for it) and the ASA and abandonment caps of its targets where it has them (none: no
-promise); overall an FCR of the groups' skills weighted by the work they take, times each group's
+Per channel the plan predicts SL, ASA and abandonment at the staffing it provides that week
+(``predict``: Erlang A/X, and the fluid backlog for email/social, at the week scenario's roster
+after shrinkage) and states the channel's target or cap beside it (``target``; none: no
+target); overall an FCR of the groups' skills weighted by the work they take, times each group's
 learning-curve FCR factor at its average tenure, and the week's labour cost on the simulator's
 basis (``sim_cost``: the week's roster priced as the ``labour_cost`` KPI prices it). The
 simulation of the week's scenario (``weeks.week_scenario``) gives the same KPIs with 95% CIs over
-replications. The plan's own weekly cost (payroll) is another basis: ``sim_cost.payroll_parts``.
+replications; ``outside_ci`` says where the plan's value falls outside that CI. The plan's own
+weekly cost (payroll) is another basis: ``sim_cost.payroll_parts``.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ import numpy as np
 import pandas as pd
 
 from sim.model import CHANNELS
+from sim.planning.predict import predict_week
 from sim.planning.result import PlanResult
 from sim.planning.sim_cost import roster_labour
 from sim.planning.weeks import week_scenario
 from sim.staffing.workload import build_workload
 
 SIM_COLUMNS = ["week", "week_start", "metric", "kpi", "channel", "plan", "plan_basis",
-               "sim_mean", "sim_ci95_low", "sim_ci95_high", "covered"]  # fmt: skip
+               "sim_mean", "sim_ci95_low", "sim_ci95_high", "covered", "target",
+               "outside_ci"]  # fmt: skip
 CHANNEL_KPIS = ("service_level", "asa_s", "abandon_rate")
 LABOUR_BASIS = "week's roster priced as the simulator's labour cost"
 
@@ -47,11 +51,17 @@ def plan_fcr(result: PlanResult, week: int) -> float:
     return float((handled * fcr).sum() / max(handled.sum(), 1e-12))
 
 
-def plan_promise(targets, channel: str, name: str) -> tuple[float | None, str]:
-    """The plan's value of a channel KPI and what it is: its target, or no target."""
+def channel_target(targets, channel: str, name: str) -> float | None:
+    """The plan's target (SL) or cap (ASA, abandonment) of a channel KPI; None without one."""
     t = targets.for_channel(channel)
-    value = {"service_level": t.sl, "asa_s": t.asa_s, "abandon_rate": t.abandon}[name]
-    return value, ("target" if value is not None else "no target")
+    return {"service_level": t.sl, "asa_s": t.asa_s, "abandon_rate": t.abandon}[name]
+
+
+def outside_ci(plan: float | None, low: float | None, high: float | None) -> bool | None:
+    """Whether the plan's value lies outside the simulated 95% CI (None if either is missing)."""
+    if plan is None or low is None or high is None or any(pd.isna(v) for v in (plan, low, high)):
+        return None
+    return bool(plan < low - 1e-12 or plan > high + 1e-12)
 
 
 def simulate_weeks(
@@ -77,18 +87,23 @@ def simulate_weeks(
         covered = bool((mine["short_fte"] <= 0).all())
         start = result.setup.week_starts[week - 1]
         channels = sorted({CHANNELS[c] for c in run.model.type_channel}, key=CHANNELS.index)
-        items = [(f"{name}_{ch}", name, ch, *plan_promise(targets, ch, name))
+        predicted = predict_week(result, week, sc)
+        items = [(f"{name}_{ch}", name, ch, predicted[(name, ch)]["value"],
+                  predicted[(name, ch)]["basis"], channel_target(targets, ch, name))
                  for name in CHANNEL_KPIS for ch in channels]  # fmt: skip
-        items += [("fcr", "fcr", "all", plan_fcr(result, week), "learning-curve FCR of the skills"),
+        items += [("fcr", "fcr", "all", plan_fcr(result, week), "learning-curve FCR of the skills",
+                   None),
                   ("labour_cost", "labour_cost", "all", roster_labour(result, week, sc),
-                   LABOUR_BASIS)]  # fmt: skip
-        for metric, kpi, channel, promised, basis in items:
+                   LABOUR_BASIS, None)]  # fmt: skip
+        for metric, kpi, channel, promised, basis, target in items:
             got = run.kpi(kpi, "overall", "all") if channel == "all" else run.kpi(
                 kpi, "channel", channel)  # fmt: skip
             if got["mean"] is None and promised is None:
-                continue  # e.g. no abandonment in a channel without patience, and no cap
+                continue  # e.g. nothing simulated nor predicted
+            low, high = got["ci95_low"], got["ci95_high"]
             rows.append({"week": week, "week_start": start, "metric": metric, "kpi": kpi,
                          "channel": channel, "plan": promised, "plan_basis": basis,
-                         "sim_mean": got["mean"], "sim_ci95_low": got["ci95_low"],
-                         "sim_ci95_high": got["ci95_high"], "covered": covered})  # fmt: skip
+                         "sim_mean": got["mean"], "sim_ci95_low": low, "sim_ci95_high": high,
+                         "covered": covered, "target": target,
+                         "outside_ci": outside_ci(promised, low, high)})  # fmt: skip
     return pd.DataFrame(rows, columns=SIM_COLUMNS)

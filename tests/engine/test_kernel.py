@@ -4,44 +4,97 @@ from __future__ import annotations
 
 import simpy
 
-from sim.engine.kernel import run_loop, schedule
+from sim.engine.kernel import Call, run_loop, scheduler
+
+
+class _Clock:
+    now = -1.0
 
 
 def test_event_heap_head_is_the_next_event_time():
     """`env._queue` is a heap whose first entry starts with the next event's time."""
     env = simpy.Environment()
-    schedule(env, 5.0, lambda ev: None, None)
-    schedule(env, 2.0, lambda ev: None, None)
+    after = scheduler(env)
+    after(5.0, lambda ev: None, None)
+    after(2.0, lambda ev: None, None)
     assert env._queue[0][0] == 2.0
 
 
-def test_setting_now_moves_the_public_clock():
-    """Assigning `env._now` is what `env.now` reports, and later events keep their times."""
+def test_scheduler_pushes_what_environment_schedule_pushes():
+    """`scheduler` pushes (now + delay, NORMAL, next id, event), as `Environment.schedule` does."""
+    ours, simpys = simpy.Environment(), simpy.Environment()
+    ours._now = simpys._now = 3.0
+    after = scheduler(ours)
+    for delay in (2.0, 0.0, 2.0):
+        after(delay, lambda ev: None, delay)
+        simpys.schedule(Call(lambda ev: None, delay), simpy.events.NORMAL, delay)  # type: ignore[arg-type]
+    assert [e[:3] for e in ours._queue] == [e[:3] for e in simpys._queue]
+
+
+def test_step_runs_the_heap_head_and_needs_only_callbacks_and_ok():
+    """`step` pops the head entry, sets `now` to its time, runs the callbacks once (clearing
+    them) and reads nothing of a successful `Call` but `callbacks` and `_ok`."""
     env = simpy.Environment()
+    after = scheduler(env)
     seen = []
-    schedule(env, 10.0, lambda ev: seen.append((env.now, ev._value)), "x")
+    after(7.0, lambda ev: seen.append(("late", env.now, ev.value)), "b")
+    after(4.0, lambda ev: seen.append(("head", env.now, ev.value)), "a")
+    head_time, head_event = env._queue[0][0], env._queue[0][3]
+    env.step()
+    assert seen == [("head", head_time, "a")]
+    assert env.now == head_time == 4.0
+    assert head_event.callbacks is None
+    assert not hasattr(head_event, "_value")
+
+
+def test_setting_now_moves_the_public_clock_and_later_schedules():
+    """Assigning `env._now` is what `env.now` reports; delays then count from it, and events
+    already scheduled keep their times."""
+    env = simpy.Environment()
+    after = scheduler(env)
+    seen = []
+    after(10.0, lambda ev: seen.append((env.now, ev.value)), "x")
     env._now = 4.0
     assert env.now == 4.0
+    after(1.0, lambda ev: seen.append((env.now, ev.value)), "y")
     env.step()
-    assert seen == [(10.0, "x")]
+    env.step()
+    assert seen == [(5.0, "y"), (10.0, "x")]
 
 
 def test_same_time_events_run_in_scheduling_order():
     """Events due at the same time run first scheduled, first run (FIFO by event id)."""
     env = simpy.Environment()
+    after = scheduler(env)
     seen: list[int] = []
     for i in range(5):
-        schedule(env, 1.0, lambda ev: seen.append(ev._value), i)
+        after(1.0, lambda ev: seen.append(ev.value), i)
     env.run()
     assert seen == [0, 1, 2, 3, 4]
 
 
 def test_run_loop_interleaves_arrivals_and_events_and_stops_at_until():
-    """Arrivals run at their times between events; nothing at or after `until` runs."""
+    """Arrivals run at their times between events; nothing at or after `until` runs; the clock
+    mirror equals `env.now` in every handler and is `until` at the end."""
     env = simpy.Environment()
-    seen: list[tuple[str, float]] = []
-    schedule(env, 1.5, lambda ev: seen.append(("event", env.now)), None)
-    schedule(env, 9.0, lambda ev: seen.append(("late", env.now)), None)
-    run_loop(env, [1.0, 2.0, 8.0], lambda i: seen.append((f"arrival{i}", env.now)), 5.0)
-    assert seen == [("arrival0", 1.0), ("event", 1.5), ("arrival1", 2.0)]
-    assert env.now == 5.0
+    after = scheduler(env)
+    clock = _Clock()
+    seen: list[tuple[str, float, float]] = []
+    after(1.5, lambda ev: seen.append(("event", env.now, clock.now)), None)
+    after(9.0, lambda ev: seen.append(("late", env.now, clock.now)), None)
+    run_loop(env, [1.0, 2.0, 8.0], lambda i: seen.append((f"arrival{i}", env.now, clock.now)), 5.0,
+             clock)  # fmt: skip
+    assert seen == [("arrival0", 1.0, 1.0), ("event", 1.5, 1.5), ("arrival1", 2.0, 2.0)]
+    assert env.now == clock.now == 5.0
+
+
+def test_run_loop_without_until_runs_every_event_and_keeps_the_last_time():
+    """With `until` = inf (drain) the loop runs until the heap and the arrivals are empty."""
+    env = simpy.Environment()
+    after = scheduler(env)
+    clock = _Clock()
+    seen: list[float] = []
+    run_loop(env, [1.0], lambda i: after(3.0, lambda ev: seen.append(clock.now), None),
+             float("inf"), clock)  # fmt: skip
+    assert seen == [4.0]
+    assert env.now == clock.now == 4.0

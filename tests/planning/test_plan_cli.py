@@ -99,8 +99,10 @@ def test_simulate_weeks_reports_plan_vs_simulation(tmp_path):
     assert (sim["sim_ci95_low"] <= sim["sim_mean"]).all()
     assert (sim["sim_mean"] <= sim["sim_ci95_high"]).all()
     assert {"service_level", "asa_s", "abandon_rate", "fcr", "labour_cost"} <= set(sim["kpi"])
+    assert {"plan", "target", "outside_ci"} <= set(sim.columns)  # prediction, target, agreement
     text = runner.invoke(app, ["plan", str(path), "--simulate-weeks", "2", "--replications", "2"])
     assert text.exit_code == 0 and "plan vs simulation" in text.output
     flat = " ".join(text.output.split())
-    assert "ASA voice" in flat and "labour (USD)" in flat
+    assert "ASA voice" in flat and "labour (USD)" in flat and "target" in flat
+    assert "…" not in text.output  # the table fits 80 columns without cutting a value
     assert "week 2: plan's own weekly cost" in flat and "payroll basis (not simulated)" in flat

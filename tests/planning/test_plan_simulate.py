@@ -8,6 +8,7 @@ from plan_cases import SCENARIOS, mmc_plan
 from scipy import stats
 
 from sim import api
+from sim.planning.predict import QUEUE_BASIS
 
 REPS = 4
 
@@ -29,8 +30,26 @@ def test_every_kpi_of_the_week_is_set_beside_its_simulated_ci(simulated) -> None
     assert (sim["sim_mean"] <= sim["sim_ci95_high"]).all()
     assert sim["plan_basis"].str.len().gt(0).all()
     sl = sim.set_index("metric").loc["service_level_voice"]
-    assert sl["plan"] == simulated.requirement.targets.for_channel("voice").sl
-    assert pd.isna(sim.set_index("metric").loc["asa_s_voice", "plan"])  # no ASA target: no promise
+    assert sl["target"] == simulated.requirement.targets.for_channel("voice").sl
+    assert sl["plan_basis"] == QUEUE_BASIS and 0 < sl["plan"] < 1  # a prediction, not the target
+    asa = sim.set_index("metric").loc["asa_s_voice"]
+    assert pd.isna(asa["target"]) and asa["plan"] > 0  # no ASA target, yet an ASA predicted
+    assert sim["outside_ci"].map(lambda v: isinstance(v, bool)).all()
+
+
+@pytest.fixture(scope="module")
+def flat_m_m_n() -> pd.DataFrame:
+    """Week 2 of a 3-week M/M/c plan without shrinkage: a constant roster of whole agents."""
+    plan = mmc_plan(weeks=3, agents=60.0)
+    return api.plan(plan, base_dir=SCENARIOS, simulate_weeks=[2], replications=REPS).simulation
+
+
+@pytest.mark.parametrize("metric", ["service_level_voice", "asa_s_voice"])
+def test_predicted_sl_and_asa_match_the_simulated_m_m_n_week(flat_m_m_n, metric) -> None:
+    """At a constant whole roster the Erlang C prediction lies within 4 SE of the simulation."""
+    row = flat_m_m_n.set_index("metric").loc[metric]
+    se = (row["sim_ci95_high"] - row["sim_ci95_low"]) / (2 * stats.t.ppf(0.975, REPS - 1))
+    assert abs(row["plan"] - row["sim_mean"]) <= 4 * se
 
 
 def test_plan_labour_is_the_simulators_labour_in_expectation(simulated) -> None:
@@ -47,8 +66,10 @@ def test_rows_read_in_the_registry_formats_and_payroll_is_stated_apart(simulated
     data = simulated.to_json()
     rows = {r["metric"]: r for r in api.plan_simulation_rows(data["simulation"], "USD")}
     assert set(rows) == {"SL voice", "ASA voice", "aband. voice", "FCR", "labour (USD)"}
-    assert rows["SL voice"]["plan"] == "80.0%" and rows["SL voice"]["simulation"].endswith("%")
-    assert rows["ASA voice"]["plan"] == "–" and rows["ASA voice"]["simulation"].endswith(" s")
+    assert rows["SL voice"]["target"] == "80.0%" and rows["SL voice"]["simulation"].endswith("%")
+    assert rows["SL voice"]["plan"].endswith("%") and rows["SL voice"]["agrees"] in ("yes", "no")
+    assert rows["ASA voice"]["target"] == "–" and rows["ASA voice"]["plan"].endswith(" s")
+    assert rows["ASA voice"]["simulation"].endswith(" s")
     assert "–" in rows["labour (USD)"]["ci95"] and "," in rows["labour (USD)"]["simulation"]
     week = next(r for r in data["by_week"] if r["week"] == 2)
     line = api.plan_payroll_line(week, "USD", 40.0)

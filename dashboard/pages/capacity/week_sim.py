@@ -19,7 +19,8 @@ from sim.api import ScenarioError
 PEAK = "peak"
 MAX_REPLICATIONS = 20
 COLUMNS = [("metric", "Metric"), ("plan", "Plan"), ("simulation", "Simulation"),
-           ("ci95", "95% CI"), ("plan_basis", "Plan value is")]  # fmt: skip
+           ("ci95", "95% CI"), ("target", "Target"), ("agrees", "Plan in CI"),
+           ("plan_basis", "Plan value is")]  # fmt: skip
 
 
 def week_options(record: dict[str, Any] | None) -> list[dict[str, Any]]:
