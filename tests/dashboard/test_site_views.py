@@ -93,3 +93,20 @@ def test_interval_download_holds_every_interval_row_with_site_clocks(
     assert manila["interval_start_site"] == utc.tz_convert("Asia/Manila").tz_localize(None)
     parquet = res.download(None, 1, STARTUP_TOKEN, "parquet", state, table="intervals")
     assert parquet["filename"] == "default-intervals.parquet" and parquet["base64"]
+
+
+def test_site_chart_of_a_single_replication_draws_without_bands() -> None:
+    """One replication has no CI columns for contact KPIs: the site chart draws one line per KPI
+    and bands only where a CI exists (no error)."""
+    from sim import api
+
+    scenario = api.load(api.BUNDLED_DIR / "teaching_mmc.yaml", ["horizon.days=1"])[0]
+    result = api.run(scenario, replications=1, seed=1)
+    table = result.site_interval_table()
+    rows = table[(table["site"] == "school") & (table["channel"] == "voice")]
+    assert "service_level_ci95_low" not in rows
+    fig = sf.site_figure(rows, "school", "voice", 0.8, 20.0, str(rows["reporting_date"].iloc[0]))
+    lines = [t for t in fig["data"] if t["mode"] == "lines+markers"]
+    bands = [t for t in fig["data"] if t.get("fill") == "toself"]
+    assert len(lines) == len(sf.SITE_KPIS)
+    assert len(bands) == sum(f"{m}_ci95_low" in rows for m in sf.SITE_KPIS) < len(sf.SITE_KPIS)

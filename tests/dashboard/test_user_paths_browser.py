@@ -38,11 +38,6 @@ def clean_console(duo, where: str) -> None:
     assert duo.get_logs() == [], where
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Results' per-site views fail (500, KeyError 'service_level_ci95_low' in "
-    "results/site_figures.py) on a 1-replication run, which has no CI columns; owner: Results",
-)
 def test_planner_runs_peak_season_and_reads_results_and_staffing(served) -> None:
     """The bundled peak season loads, runs (one replication) with its name on the Run page, and
     Results (per interval, per site) and Staffing show that scenario, with no console error."""

@@ -75,9 +75,10 @@ def site_figure(
         f = scale(metric, channel)
         color = PALETTE[i % len(PALETTE)]
         clip = (kpi(metric).lo * f, kpi(metric).hi * f)
-        low, high = rows[f"{metric}_ci95_low"] * f, rows[f"{metric}_ci95_high"] * f
         where = {"xaxis": f"x{axis}", "yaxis": f"y{axis}"}
-        traces.append(band_spec(x, low, high, color, metric, clip) | where)
+        if f"{metric}_ci95_low" in rows:  # one replication has no CI: no band
+            low, high = rows[f"{metric}_ci95_low"] * f, rows[f"{metric}_ci95_high"] * f
+            traces.append(band_spec(x, low, high, color, metric, clip) | where)
         y = (rows[metric] * f).astype(float)
         traces.append({
             "type": "scatter", "x": x, "y": [None if v != v else v for v in y],
