@@ -28,7 +28,7 @@ from sim.engine.chat import ChatMixin
 from sim.engine.invariants import check_capacity_breaches, check_sessions
 from sim.engine.journeys import JourneyMixin
 from sim.engine.kernel import Call as _Call
-from sim.engine.kernel import run_loop, scheduler
+from sim.engine.kernel import absolute_scheduler, pending, run_loop, scheduler
 from sim.engine.log import (
     ABANDONED,
     BLOCKED,
@@ -51,6 +51,7 @@ class Engine(ChatMixin, JourneyMixin):
         self.env = simpy.Environment()
         self.now = 0.0  # the current time, kept by the kernel's run loop
         self._after = scheduler(self.env)  # _after(delay, callback, value)
+        self._at = absolute_scheduler(self.env)  # _at(time, callback, value)
         n = len(demand)
         self.n_generated = n
         self.arrival = demand.arrival_s.tolist()
@@ -97,6 +98,7 @@ class Engine(ChatMixin, JourneyMixin):
         self.agents_for_type = [0] * nt  # agents on shift in those groups
         self.lines = model.voice_lines
         self.voice_in_system = 0
+        self.fuse_wrap = self.lines is None  # trunk lines see the customer leave at talk end
 
         self.agent_group = list(roster.agent_group)
         na = len(self.agent_group)
@@ -150,6 +152,7 @@ class Engine(ChatMixin, JourneyMixin):
                     self._after(logout, self._logout, a)
         self._loop(_INF if model.drain else model.horizon_s)
         end_time = self.env.now
+        self._settle_wrapped(end_time)
         for a in range(len(self.agent_group)):
             self._close_chat_busy(a, end_time)
             if self.on_shift[a] or self.load[a]:
@@ -251,26 +254,39 @@ class Engine(ChatMixin, JourneyMixin):
             work = self.jt.dial_time_s[c]
         if self.channel[c] == CHAT:
             self._start_chat(cid, a, work)
-        else:
-            if self.load[a]:
-                self.capacity_breaches += 1
-            self.load[a] = 1
-            self._after(work, self._finish, cid)
+            return
+        if self.load[a]:
+            self.capacity_breaches += 1
+        self.load[a] = 1
+        acw = self.acw[cid]
+        if acw > 0:
+            acw *= self.acw_prof[g][c]
+            self.acw[cid] = acw
+            # one event for talk and wrap-up when nothing the customer does next can happen
+            # before the wrap-up ends (see `_finish_wrapped`)
+            if self.fuse_wrap and self._next_contact_after(cid) >= acw:
+                talk_end = now + work
+                self._at(talk_end + acw, self._finish_wrapped, (cid, talk_end))
+                return
+        self._after(work, self._finish, cid)
 
-    def _finish(self, ev: _Call) -> None:
-        cid = ev.value
+    def _customer_leaves(self, cid: int) -> None:
+        """The talk of an exclusive contact ends (at `now`): the customer's side of the finish."""
         self.end[cid] = self.now
         if self.channel[self.ctype[cid]] == VOICE and not self.callback_of[cid]:
             self.voice_in_system -= 1
+        self.status[cid] = COMPLETED
+        self._completed(cid)
+
+    def _finish(self, ev: _Call) -> None:
+        """The talk of an exclusive contact ends; the agent wraps up, or takes the next one."""
+        cid = ev.value
+        self._customer_leaves(cid)
         a = self.agent_of[cid]
-        if self.status[cid] == IN_SERVICE:
-            self.status[cid] = COMPLETED
-            self._completed(cid)
-            if self.acw[cid] > 0:
-                self.acw[cid] *= self.acw_prof[self.agent_group[a]][self.ctype[cid]]
-                self.n_wrapping += 1
-                self._after(self.acw[cid], self._wrap_done, a)  # the agent stays busy
-                return
+        if self.acw[cid] > 0:
+            self.n_wrapping += 1
+            self._after(self.acw[cid], self._wrap_done, a)  # the agent stays busy
+            return
         self.load[a] = 0
         self._agent_free(a)
 
@@ -280,6 +296,29 @@ class Engine(ChatMixin, JourneyMixin):
         self.n_wrapping -= 1
         self.load[a] = 0
         self._agent_free(a)
+
+    def _finish_wrapped(self, ev: _Call) -> None:
+        """Talk and after-call work of a contact both end (one event instead of two): the
+        customer's side runs as at the talk's end, which nothing between then and now observes
+        (no trunk lines; the customer's next contact comes after now)."""
+        cid, talk_end = ev.value
+        now = self.now
+        self.now = talk_end
+        self._customer_leaves(cid)
+        self.now = now
+        a = self.agent_of[cid]
+        self.load[a] = 0
+        self._agent_free(a)
+
+    def _settle_wrapped(self, end_time: float) -> None:
+        """At the end of the run, the customers of fused finishes whose talk has ended leave;
+        their agents are in after-call work."""
+        for _, (cid, talk_end) in pending(self.env, self._finish_wrapped):
+            if talk_end <= end_time:
+                self.now = talk_end
+                self._customer_leaves(cid)
+                self.n_wrapping += 1
+        self.now = end_time
 
     # ----------------------------------------------------------------- agents
     def _agent_free(self, a: int) -> None:

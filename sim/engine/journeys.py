@@ -213,7 +213,24 @@ class JourneyMixin(EngineState):
                     break
                 u -= share
         delay = self.u_repeat[cid] if first else self._later("repeat", cid, jt.repeat_delay[c])
-        self._after(delay, self._return, (target, cid, REPEAT))
+        self._at(self.now + delay, self._return, (target, cid, REPEAT))
+
+    def _next_contact_after(self, cid: int) -> float:
+        """How long after its talk ends the customer of an answered contact may next call (a
+        repeat, or a redial after a missed callback), or inf: the earliest the journey can act."""
+        c = self.ctype[cid]
+        jt = self.jt
+        first = cid < self.n_first
+        if self.callback_of[cid] == 2:
+            if self.attempt[cid] >= jt.redial_max[c]:
+                return _INF
+            return (
+                self.u_redial_delay[cid] if first
+                else self._later("redial_delay", cid, jt.redial_delay[c])
+            )  # fmt: skip
+        if self.attempt[cid] >= jt.repeat_max[c]:
+            return _INF
+        return self.u_repeat[cid] if first else self._later("repeat", cid, jt.repeat_delay[c])
 
     def _lost(self, cid: int) -> None:
         """A caller abandoned, got a busy signal or missed the callback: redial, or give up."""
@@ -228,7 +245,7 @@ class JourneyMixin(EngineState):
                     self.u_redial_delay[cid] if first
                     else self._later("redial_delay", cid, jt.redial_delay[c])
                 )  # fmt: skip
-                self._after(delay, self._return, (c, cid, REDIAL))
+                self._at(self.now + delay, self._return, (c, cid, REDIAL))
                 return
         self.issue_status[self.issue_of[cid]] = ISSUE_ABANDONED
 

@@ -63,6 +63,28 @@ def scheduler(env: simpy.Environment) -> Schedule:
     return after
 
 
+def absolute_scheduler(env: simpy.Environment) -> Schedule:
+    """`at(time, callback, value)`: call `callback(Call)` at simulation time `time` (not before
+    now), pushing what `after(time - now, ...)` would push but with the time exactly as given."""
+    queue: list[tuple[float, int, int, Call]] = env._queue  # type: ignore[assignment]
+    eid = env._eid
+    new = object.__new__
+
+    def at(time: float, callback: Callable[[Call], None], value: Any) -> None:
+        ev = new(Call)
+        ev.callbacks = [callback]
+        ev.value = value
+        heappush(queue, (time, NORMAL, next(eid), ev))
+
+    return at
+
+
+def pending(env: simpy.Environment, callback: Callable[[Call], None]) -> list[tuple[float, Any]]:
+    """(time, value) of the events still scheduled that would call `callback`, in time order."""
+    entries = sorted(env._queue, key=lambda e: (e[0], e[2]))  # type: ignore[attr-defined]
+    return [(t, ev.value) for t, _, _, ev in entries if ev.callbacks == [callback]]
+
+
 def run_loop(
     env: simpy.Environment,
     arrival: list[float],

@@ -26,6 +26,7 @@ class EngineState:
         env: simpy.Environment
         now: float
         _after: Schedule  # _after(delay, callback, value): schedule `callback` after `delay` s
+        _at: Schedule  # _at(time, callback, value): schedule `callback` at `time` (not before now)
         arrival: list[float]
         ctype: list[int]
         base_handle: list[float]

@@ -147,3 +147,44 @@ def test_staffing_weights_the_acw_factor_of_the_groups_that_serve():
         float(staff_erlang(compiled(d)).by_type["required"].sum()) for d in (doubled, scaled)
     ]
     assert required[0] == required[1]
+
+
+def _journeys_with_acw() -> dict:
+    """Repeats, redials after missed callbacks and ACW, with next contacts often due before the
+    wrap-up ends, and a horizon that cuts contacts in wrap-up."""
+    data = _with_acw(single_queue(rate_per_s=0.06, agents=17, days=0.2),
+                     {"dist": "exponential", "mean_s": 120.0})  # fmt: skip
+    quick = {"dist": "exponential", "mean_s": 150.0}
+    data["demand"][0] |= {
+        "repeat": {"delay": quick, "max_attempts": 3},
+        "redial": {"probability": 0.5, "delay": quick},
+        "callback": {"offer_when_expected_wait_s": 20, "accept_probability": 0.6,
+                     "no_answer_probability": 0.3},
+    }  # fmt: skip
+    data["sites"][0]["groups"][0]["skills"][0]["fcr"] = 0.6
+    return data
+
+
+def test_one_event_for_talk_and_acw_gives_the_two_event_log():
+    """Talk and ACW ending in one event (when the customer's next contact comes after the ACW)
+    give exactly the log of two events, also for contacts in wrap-up when the horizon ends."""
+    model = compiled(_journeys_with_acw())
+    logs, fused = [], []
+    for fuse in (True, False):
+        engine = Engine(model, generate_demand(model, 4, 0), build_roster(model, 4, 0), 4, 0)
+        engine.fuse_wrap = fuse
+        calls = [0]
+        finish_wrapped = engine._finish_wrapped
+
+        def counted(ev, finish_wrapped=finish_wrapped, calls=calls):
+            calls[0] += 1
+            finish_wrapped(ev)
+
+        engine._finish_wrapped = counted  # type: ignore[method-assign]
+        logs.append(engine.run())
+        fused.append(calls[0])
+    assert fused[1] == 0 < fused[0] < int((logs[0].status == COMPLETED).sum())  # both paths ran
+    assert ((logs[0].status == COMPLETED) & (logs[0].end_s + logs[0].acw_s > 0.2 * 86_400)).any()
+    for field, value in vars(logs[0]).items():
+        if isinstance(value, np.ndarray):
+            assert np.array_equal(value, getattr(logs[1], field)), field

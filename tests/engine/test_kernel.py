@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import simpy
 
-from sim.engine.kernel import Call, run_loop, scheduler
+from sim.engine.kernel import Call, absolute_scheduler, pending, run_loop, scheduler
 
 
 class _Clock:
@@ -98,3 +98,23 @@ def test_run_loop_without_until_runs_every_event_and_keeps_the_last_time():
              float("inf"), clock)  # fmt: skip
     assert seen == [4.0]
     assert env.now == clock.now == 4.0
+
+
+def test_absolute_scheduler_pushes_the_time_given_and_pending_lists_one_callback():
+    """`absolute_scheduler` pushes (time, NORMAL, next id, event); `pending` lists the (time,
+    value) of one callback's scheduled events in time order, as `step` would run them."""
+    env = simpy.Environment()
+    env._now = 1.0
+    after, at = scheduler(env), absolute_scheduler(env)
+
+    def target(ev):
+        return None
+
+    at(4.0, target, "late")
+    after(2.0, lambda ev: None, "other")
+    at(3.0, target, "early")
+    assert sorted(e[:3] for e in env._queue) == [(3.0, 1, 1), (3.0, 1, 2), (4.0, 1, 0)]
+    assert pending(env, target) == [(3.0, "early"), (4.0, "late")]
+    env.step()
+    env.step()
+    assert pending(env, target) == [(4.0, "late")]
