@@ -99,6 +99,7 @@ class Engine(ChatMixin, JourneyMixin):
         self.lines = model.voice_lines
         self.voice_in_system = 0
         self.fuse_wrap = self.lines is None  # trunk lines see the customer leave at talk end
+        self.lazy_patience = self._lazy_patience_types()
 
         self.agent_group = list(roster.agent_group)
         na = len(self.agent_group)
@@ -127,6 +128,18 @@ class Engine(ChatMixin, JourneyMixin):
             levels.setdefault(key, []).append((c, float(m.delay_s[g, c])))
         return [levels[k] for k in sorted(levels)]
 
+    def _lazy_patience_types(self) -> list[bool]:
+        """Per type: may its waiting customers give up without a timer (noticed when its queue is
+        next looked at, at the time they gave up)? Only where nothing observes the moment: no
+        callback offers (they count the queue), no redials, no trunk lines."""
+        jt = self.model.journeys
+        return [
+            not jt.has_callback[c]
+            and jt.redial_max[c] <= 1
+            and (self.lines is None or self.channel[c] != VOICE)
+            for c in range(self.model.n_types)
+        ]
+
     def _overflow_tiers(self) -> list[list[tuple[float, list[list[int]]]]]:
         """Per type: (delay, levels) of groups that take it only after a wait, primary first."""
         m = self.model
@@ -151,7 +164,7 @@ class Engine(ChatMixin, JourneyMixin):
                 if not (model.drain and logout >= model.horizon_s):
                     self._after(logout, self._logout, a)
         self._loop(_INF if model.drain else model.horizon_s)
-        end_time = self.env.now
+        end_time = self._settle_given_up(self.env.now)
         self._settle_wrapped(end_time)
         for a in range(len(self.agent_group)):
             self._close_chat_busy(a, end_time)
@@ -189,7 +202,7 @@ class Engine(ChatMixin, JourneyMixin):
         self.n_waiting[c] += 1
         if self.wait_extras[c]:
             self._wait_extras(cid, c)
-        elif self.patience[cid] < _INF:
+        elif self.patience[cid] < _INF and not self.lazy_patience[c]:
             self._after(self.patience[cid], self._patience_over, cid)
 
     def _wait_extras(self, cid: int, c: int) -> None:
@@ -197,7 +210,7 @@ class Engine(ChatMixin, JourneyMixin):
         if self.jt.has_callback[c] and self._offer_callback(cid):
             if self.channel[c] == VOICE:
                 self.voice_in_system -= 1  # the caller hangs up and keeps its place in the queue
-        elif self.patience[cid] < _INF:
+        elif self.patience[cid] < _INF and not self.lazy_patience[c]:
             self._after(self.patience[cid], self._patience_over, cid)
         for delay, levels in self.overflow_tiers[c]:
             self._after(delay, self._overflow, (cid, levels))
@@ -205,13 +218,45 @@ class Engine(ChatMixin, JourneyMixin):
     def _patience_over(self, ev: _Call) -> None:
         cid = ev.value
         if self.status[cid] == WAITING:
-            self.status[cid] = ABANDONED
-            self.end[cid] = self.now
-            c = self.ctype[cid]
-            self.n_waiting[c] -= 1
-            if self.channel[c] == VOICE:
-                self.voice_in_system -= 1
-            self._lost(cid)
+            self._abandon(cid, self.now)
+
+    def _abandon(self, cid: int, at: float) -> None:
+        """A waiting contact's customer gives up at time `at`."""
+        self.status[cid] = ABANDONED
+        self.end[cid] = at
+        c = self.ctype[cid]
+        self.n_waiting[c] -= 1
+        if self.channel[c] == VOICE:
+            self.voice_in_system -= 1
+        self._lost(cid)
+
+    def _drop_given_up(self, q: deque[int]) -> None:
+        """Pop the head entries of a lazy-patience queue that are no longer waiting, abandoning
+        those whose patience ran out before now (at the time it ran out)."""
+        status, queued_at, patience, now = self.status, self.queued_at, self.patience, self.now
+        while q:
+            h = q[0]
+            if status[h] == WAITING:
+                given_up = queued_at[h] + patience[h]
+                if given_up > now:
+                    return
+                self._abandon(h, given_up)
+            q.popleft()
+
+    def _settle_given_up(self, end_time: float) -> float:
+        """At the end of the run, abandon the lazy-patience contacts whose patience ran out by
+        `end_time` (by any time, in drain mode); the run's end time after them."""
+        drain = end_time == _INF or self.model.drain
+        for c, q in enumerate(self.queue):
+            if not self.lazy_patience[c]:
+                continue
+            for cid in q:
+                if self.status[cid] == WAITING:
+                    given_up = self.queued_at[cid] + self.patience[cid]
+                    if given_up <= end_time or (drain and given_up < _INF):
+                        self._abandon(cid, given_up)
+                        end_time = max(end_time, given_up)
+        return end_time
 
     def _overflow(self, ev: _Call) -> None:
         """A contact has waited long enough for another site's agents: try them now."""
@@ -219,6 +264,8 @@ class Engine(ChatMixin, JourneyMixin):
         if self.status[cid] != WAITING:
             return
         c = self.ctype[cid]
+        if self.lazy_patience[c] and self.queued_at[cid] + self.patience[cid] <= self.now:
+            return  # gave up already: abandoned when its queue is next looked at
         a = self._find_chat_agent(levels) if self.channel[c] == CHAT else self._find_idle(levels)
         if a >= 0:
             self.n_waiting[c] -= 1  # its queue entry is skipped later (status no longer waiting)
@@ -281,7 +328,11 @@ class Engine(ChatMixin, JourneyMixin):
     def _finish(self, ev: _Call) -> None:
         """The talk of an exclusive contact ends; the agent wraps up, or takes the next one."""
         cid = ev.value
-        self._customer_leaves(cid)
+        self.end[cid] = self.now  # `_customer_leaves`, inlined: this is the engine's hottest path
+        if self.channel[self.ctype[cid]] == VOICE and not self.callback_of[cid]:
+            self.voice_in_system -= 1
+        self.status[cid] = COMPLETED
+        self._completed(cid)
         a = self.agent_of[cid]
         if self.acw[cid] > 0:
             self.n_wrapping += 1
@@ -338,13 +389,15 @@ class Engine(ChatMixin, JourneyMixin):
     def _pull(self, levels: list[list[tuple[int, float]]]) -> int:
         """Oldest waiting contact of the best level of queues the agent may take now, or -1."""
         status, queue, queued_at = self.status, self.queue, self.queued_at
-        now = self.now
+        lazy, patience, now = self.lazy_patience, self.patience, self.now
         for level in levels:
             best, best_t, best_c = -1, _INF, -1
             for c, delay in level:
                 q = queue[c]
                 while q and status[q[0]] != WAITING:
                     q.popleft()
+                if q and lazy[c] and queued_at[q[0]] + patience[q[0]] <= now:
+                    self._drop_given_up(q)
                 if q and queued_at[q[0]] < best_t and now - queued_at[q[0]] >= delay:
                     best, best_t, best_c = q[0], queued_at[q[0]], c
             if best >= 0:

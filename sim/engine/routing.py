@@ -89,6 +89,7 @@ def _aging_pull(engine: Engine, weights: list[float]):
         engine.queued_at,
         engine.n_waiting,
     )
+    lazy, patience = engine.lazy_patience, engine.patience
 
     def pull(levels: list[list[tuple[int, float]]]) -> int:
         now = engine.now
@@ -98,6 +99,8 @@ def _aging_pull(engine: Engine, weights: list[float]):
                 q = queue[c]
                 while q and status[q[0]] != WAITING:
                     q.popleft()
+                if q and lazy[c] and queued_at[q[0]] + patience[q[0]] <= now:
+                    engine._drop_given_up(q)
                 if q:
                     wait = now - queued_at[q[0]]
                     if wait >= delay and weights[c] * wait > best_score:
