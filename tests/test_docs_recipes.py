@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 import typer.main
+import yaml
 
 from sim.cli import app
+from sim.errors import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -133,6 +135,42 @@ def test_checker_refuses_what_the_cli_refuses(command, problem):
     """The checker reports a mistyped option or command and too many arguments, nothing else."""
     found = cli_problems(words_of(command))
     assert [p.split(" (has ")[0] for p in found] == ([problem] if problem else [])
+
+
+def _overrides(words: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """A command's scenario files and its --set and --set-b values."""
+    files, sets, sets_b = [], [], []
+    for word, following in zip(words, [*words[1:], ""], strict=True):
+        if word in ("--set", "--set-b"):
+            (sets if word == "--set" else sets_b).append(following)
+        elif word.endswith(".yaml") and (ROOT / word).is_file():
+            files.append(word)
+    return files, sets, sets_b
+
+
+def test_doc_overrides_apply():
+    """Every `--set`/`--set-b` a doc shows is a valid edit of the scenarios its command names
+    (the bundled default when it names none), and so is the sweep grid example."""
+    from sim import api
+
+    bad = []
+    for doc, cmd in _doc_commands(fenced_commands):
+        files, sets, sets_b = _overrides(words_of(cmd))
+        if not (sets or sets_b):
+            continue
+        for source in files[:1] if sets_b else files or [None]:
+            for overrides in (sets, sets + sets_b):
+                try:
+                    api.load(source, overrides)
+                except ScenarioError as exc:
+                    bad.append(f"{doc}: `{cmd}`: {exc}")
+    grid = re.search(r"```yaml\n(# grid.yaml.*?)```", (ROOT / "docs/experiments.md").read_text(), re.S)
+    for path, values in yaml.safe_load(grid.group(1)).items():
+        try:
+            api.load(None, [f"{path}={v}" for v in values])
+        except ScenarioError as exc:
+            bad.append(f"experiments.md grid: {exc}")
+    assert bad == []
 
 
 def test_command_files_exist_or_have_a_recipe():

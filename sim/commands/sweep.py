@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         sets: opts.Sets = None,
         workers: opts.Workers = None,
         dask: opts.Dask = None,
-        store: opts.Store = None,
+        store: opts.SweepStore = None,
     ) -> None:
         """Run every combination of the grid's values; write sweep.parquet and plots.html.
 
