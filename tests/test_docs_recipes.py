@@ -164,7 +164,8 @@ def test_doc_overrides_apply():
                     api.load(source, overrides)
                 except ScenarioError as exc:
                     bad.append(f"{doc}: `{cmd}`: {exc}")
-    grid = re.search(r"```yaml\n(# grid.yaml.*?)```", (ROOT / "docs/experiments.md").read_text(), re.S)
+    experiments = (ROOT / "docs" / "experiments.md").read_text()
+    grid = re.search(r"```yaml\n(# grid.yaml.*?)```", experiments, re.S)
     for path, values in yaml.safe_load(grid.group(1)).items():
         try:
             api.load(None, [f"{path}={v}" for v in values])
