@@ -174,6 +174,23 @@ def test_doc_overrides_apply():
     assert bad == []
 
 
+def test_readme_describes_the_default_scenario():
+    """README's words for the bundled default name the file `ccsim run` loads with no argument,
+    its sites, channels and number of languages."""
+    from sim import api
+
+    scenario, source = api.load(None)
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    said = re.search(r"Run the bundled default scenario \((.*?)\):", readme).group(1)
+    assert f"`{Path(source).relative_to(ROOT).as_posix()}`" in said
+    for site in scenario.sites:
+        assert site.name.replace("_", " ").title() in said, site.name
+    for channel in {t.channel for t in scenario.demand}:
+        assert channel in said, channel
+    languages = {t.language for t in scenario.demand}
+    assert {1: "monolingual", 2: "bilingual", 3: "trilingual"}[len(languages)] in said
+
+
 def test_command_files_exist_or_have_a_recipe():
     """Each `ccsim` line names bundled files, files it writes, or files the page makes."""
     missing = []
