@@ -99,6 +99,15 @@ def cli_problems(words: list[str]) -> list[str]:
     return problems
 
 
+OTHER_TOOLS = {"--headless": "pytest", "--nworkers": "dask worker", "--nthreads": "dask worker",
+               "--long": "benchmarks/scale.py"}  # fmt: skip
+
+
+def _all_options(command: Any) -> set[str]:
+    subs = getattr(command, "commands", {}).values()
+    return set(_options(command)).union(*(_all_options(sub) for sub in subs))
+
+
 def _doc_commands(extract: Any) -> list[tuple[str, str]]:
     return [(doc.name, cmd) for doc in DOCS for cmd in extract(doc.read_text())]
 
@@ -117,6 +126,16 @@ def test_doc_commands_are_accepted_by_the_cli(extract):
     problems = [f"{doc}: `{cmd}`: {p}" for doc, cmd in _doc_commands(extract)
                 for p in cli_problems(words_of(cmd))]  # fmt: skip
     assert problems == []
+
+
+def test_options_named_in_prose_exist():
+    """Every `--option` a doc names, even outside a command line, is an option of some ccsim
+    command (or of the few other tools the docs show: pytest, dask, a benchmark script)."""
+    known = _all_options(CLI) | {"--help", "--version", *OTHER_TOOLS}
+    unknown = [f"{doc.name}: {name}" for doc in DOCS
+               for name in re.findall(r"(?<![\w-])--[a-z][\w-]*", doc.read_text())
+               if name not in known]  # fmt: skip
+    assert unknown == []
 
 
 @pytest.mark.parametrize(
@@ -204,6 +223,15 @@ def test_command_files_exist_or_have_a_recipe():
                 made = re.search(rf"(# {n}:|--(?:out|export-to) {n}|> {n})", text)
                 if not (ROOT / name).exists() and not made:
                     missing.append(f"{doc.name}: {name}")
+    assert missing == []
+
+
+def test_docs_name_repo_files_that_exist():
+    """Every repository file a doc names (`sim/...py`, `tests/...`, `scenarios/...`) exists."""
+    folders = "sim|tests|benchmarks|scripts|dashboard|scenarios"
+    repo_file = re.compile(rf"(?<![\w/])(?:{folders})/[\w./-]+\.(?:py|yaml|json|md|sh|csv|tsv)")
+    missing = [f"{doc.name}: {name}" for doc in DOCS for name in repo_file.findall(doc.read_text())
+               if not (ROOT / name).exists()]  # fmt: skip
     assert missing == []
 
 
