@@ -13,7 +13,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands import options as opts
-from sim.commands.common import err_console, fail, out_console, progress_bar
+from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
 from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 from sim.experiments.backends import auto_workers, make_backend
@@ -31,8 +31,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def sweep(
-        scenario: Annotated[Path, typer.Argument(help="base scenario YAML")],
         grid: Annotated[Path, typer.Option(help="YAML/JSON file: override path -> list of values")],
+        scenario: ScenarioArg = None,
         replications: Annotated[int, typer.Option(min=1, help="replications per point")] = 5,
         seed: Annotated[int, typer.Option(min=0, help="random seed (shared by all points)")] = (
             api.DEFAULT_SEED

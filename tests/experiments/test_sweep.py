@@ -105,3 +105,13 @@ def test_sweep_tables_fit_80_columns():
     assert max(len(line) for line in text.splitlines()) <= 80 and "…" not in text
     assert "headcount, volume_per_day" in text and "+2, *1.1" in text
     assert f"grid: {HEADCOUNT}, demand.q.volume_per_day" in " ".join(text.split())
+
+
+def test_cli_sweep_defaults_to_the_bundled_scenario(tmp_path):
+    """Like `ccsim run`, `ccsim sweep --grid FILE` without a scenario sweeps the bundled default
+    (here a grid whose only point is invalid, so it stops at validation, before simulating)."""
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(yaml.safe_dump({"sites.manila.groups.en_voice.headcont": ["+10%"]}))
+    res = runner.invoke(app, ["sweep", "--grid", str(grid), "--out", str(tmp_path / "s")])
+    assert res.exit_code == 2
+    assert "did you mean sites.manila.groups.en_voice.headcount?" in res.stderr
