@@ -205,7 +205,7 @@ def _pick(items: list[Any], ov: Override, depth: int, where: str) -> list[int]:
     for i, item in enumerate(items):
         if isinstance(item, dict) and item.get("name") == step:
             return [i]
-    if any(isinstance(x, dict) and step in x for x in items):
+    if ov.segments and any(isinstance(x, dict) and step in x for x in items):
         every = inserted(ov.segments, depth, "*")
         hint = f"did you mean {every}? ({where} is a list: * picks every item) "
     else:
@@ -219,7 +219,11 @@ def _no_key(node: dict[str, Any], ov: Override, depth: int) -> str:
     """Why a key is missing: the closest valid path, the fields available."""
     step = ov.steps[depth]
     for key, child in node.items():
-        if isinstance(child, list) and any(isinstance(x, dict) and step in x for x in child):
+        if (
+            ov.segments
+            and isinstance(child, list)
+            and any(isinstance(x, dict) and step in x for x in child)
+        ):
             fix = inserted(ov.segments, depth, f"{key}[*]")
             return f"no field {step!r} here; did you mean {fix}?"
     return f"no field {step!r}; {_closest_path(ov, depth, node)}fields here: {', '.join(node)}"
