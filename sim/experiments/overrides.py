@@ -51,6 +51,7 @@ class Override:
     op: str  # "=" absolute, "*" factor, "+" added
     value: Any
     segments: tuple[str, ...] = ()  # the path's steps as written (`.name`, `[0]`), for messages
+    flag: str = "--set"  # the option it came from, for messages (`--set-b` for compare's B)
 
     def new_value(self, current: Any, where: str) -> Any:
         """The value after this edit, given the current one at `where`."""
@@ -61,8 +62,8 @@ class Override:
         if not _is_number(current):
             shown = "nothing (null)" if current is None else repr(current)
             raise ScenarioError(
-                f"--set {self.text}: {where} holds {shown}; a relative change ({self.op}) needs "
-                "a number there: give an absolute value instead"
+                f"{self.flag} {self.text}: {where} holds {shown}; a relative change ({self.op}) "
+                "needs a number there: give an absolute value instead"
             )
         return self._number(current, where)
 
@@ -77,22 +78,24 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 
-def parse_override(text: str) -> Override:
-    """Parse `PATH=VALUE` (see the module docstring for the forms of PATH and VALUE)."""
+def parse_override(text: str, flag: str = "--set") -> Override:
+    """Parse `PATH=VALUE` (see the module docstring for the forms of PATH and VALUE); `flag` is
+    the option it was given with, named in error messages."""
     if "=" not in text:
-        raise ScenarioError(f"--set {text!r}: expected PATH=VALUE, e.g. horizon.days=2")
+        raise ScenarioError(f"{flag} {text!r}: expected PATH=VALUE, e.g. horizon.days=2")
     path, raw = (part.strip() for part in text.split("=", 1))
-    steps, segments = _split_path(path, text)
+    shown = f"{flag} {text}"
+    steps, segments = _split_path(path, shown)
     if steps == ("demand", "peak_multiplier"):
-        factor = _number_or_fail(raw, text)
-        return Override(text, path, ("demand", "*", "volume_per_day"), "*", factor, segments)
+        factor = _number_or_fail(raw, shown)
+        return Override(text, path, ("demand", "*", "volume_per_day"), "*", factor, segments, flag)
     if len(steps) >= 4 and steps[-3] == "groups" and steps[-1] == "headcount":
         steps = (*steps[:-1], "shifts", "*", "headcount")
-    op, value = _value(raw, text)
-    return Override(text, path, steps, op, value, segments)
+    op, value = _value(raw, shown)
+    return Override(text, path, steps, op, value, segments, flag)
 
 
-def _value(raw: str, text: str) -> tuple[str, Any]:
+def _value(raw: str, shown: str) -> tuple[str, Any]:
     """How VALUE changes the current value: ("=", absolute), ("*", factor) or ("+", added)."""
     m = _RELATIVE.match(raw.replace(" ", ""))
     if m and m["cut"] is not None:
@@ -100,27 +103,27 @@ def _value(raw: str, text: str) -> tuple[str, Any]:
     if m:
         num = -float(m["num"]) if m["neg"] else float(m["num"])
         if m["op"] == "*" and m["pct"]:
-            raise ScenarioError(f"--set {text}: use *k for a factor or +x% / -x% for percent")
+            raise ScenarioError(f"{shown}: use *k for a factor or +x% / -x% for percent")
         if m["pct"]:
             return "*", 1.0 + num / 100.0
         return m["op"], num
     try:
         return "=", yaml.safe_load(raw) if raw else None
     except yaml.YAMLError:
-        raise ScenarioError(f"--set {text}: {raw!r} is not a number, text or YAML") from None
+        raise ScenarioError(f"{shown}: {raw!r} is not a number, text or YAML") from None
 
 
-def _number_or_fail(raw: str, text: str) -> float:
+def _number_or_fail(raw: str, shown: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ScenarioError(f"--set {text}: give a positive number, e.g. 1.3") from None
+        raise ScenarioError(f"{shown}: give a positive number, e.g. 1.3") from None
     if not value > 0:
-        raise ScenarioError(f"--set {text}: give a positive number, e.g. 1.3")
+        raise ScenarioError(f"{shown}: give a positive number, e.g. 1.3")
     return value
 
 
-def _split_path(path: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _split_path(path: str, shown: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The path's steps, and each step as written (with its leading `.`, or as `[i]`)."""
     steps: list[str] = []
     segments: list[str] = []
@@ -134,7 +137,7 @@ def _split_path(path: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]
         pos = m.end()
     if not steps or pos != len(path) or any(s == "" for s in steps):
         raise ScenarioError(
-            f"--set {text}: {path!r} is not a path; write keys with dots, list items by name or "
+            f"{shown}: {path!r} is not a path; write keys with dots, list items by name or "
             "index, e.g. sites.manila.groups.en_voice.shifts[0].headcount"
         )
     return tuple(steps), tuple(segments)
@@ -166,7 +169,7 @@ def _apply(node: Any, ov: Override, depth: int, where: str) -> None:
     if isinstance(node, dict):
         here = f"{where}.{step}" if where else step
         if step not in node:
-            raise ScenarioError(f"--set {ov.text}: {here}: {_no_key(node, ov, depth)}")
+            raise ScenarioError(f"{ov.flag} {ov.text}: {here}: {_no_key(node, ov, depth)}")
         if last:
             node[step] = ov.new_value(node[step], here)
         elif node[step] is None and ov.op == "=":
@@ -185,7 +188,7 @@ def _apply(node: Any, ov: Override, depth: int, where: str) -> None:
         return
     shown = "nothing (null)" if node is None else repr(node)
     raise ScenarioError(
-        f"--set {ov.text}: {where or '<top>'} holds {shown}, which has no field {step!r}"
+        f"{ov.flag} {ov.text}: {where or '<top>'} holds {shown}, which has no field {step!r}"
     )
 
 
@@ -197,7 +200,7 @@ def _pick(items: list[Any], ov: Override, depth: int, where: str) -> list[int]:
         i = int(step)
         if not -len(items) <= i < len(items):
             raise ScenarioError(
-                f"--set {ov.text}: {where}[{i}]: index out of range; {where} has {len(items)} "
+                f"{ov.flag} {ov.text}: {where}[{i}]: index out of range; {where} has {len(items)} "
                 f"item(s), indices 0..{len(items) - 1}"
             )
         return [i % len(items)]
@@ -211,7 +214,7 @@ def _pick(items: list[Any], ov: Override, depth: int, where: str) -> list[int]:
     else:
         hint = _closest_path(ov, depth, names)
     listed = f"names: {', '.join(names)}" if names else "pick items by index"
-    raise ScenarioError(f"--set {ov.text}: {where}.{step}: no item named {step!r} in {where}; "
+    raise ScenarioError(f"{ov.flag} {ov.text}: {where}.{step}: no item named {step!r} in {where}; "
                         f"{hint}{listed} (or * for all)")  # fmt: skip
 
 

@@ -192,3 +192,11 @@ def test_every_shorthand_is_documented():
         "headcount",
     )
     assert parse_override("demand.peak_multiplier=1.2").steps == ("demand", "*", "volume_per_day")
+
+
+def test_compare_set_b_errors_name_set_b():
+    """A bad `--set-b` is reported as `--set-b ...` (the option the user typed), not `--set`."""
+    with pytest.raises(ScenarioError, match=r"^--set-b horizon\.dayz=1: .*did you mean"):
+        api.compare(None, None, replications=2, overrides_b=["horizon.dayz=1"])
+    with pytest.raises(ScenarioError, match=r"^--set horizon\.dayz=1: "):
+        api.compare(None, None, replications=2, overrides=["horizon.dayz=1"])
