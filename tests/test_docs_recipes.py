@@ -163,7 +163,7 @@ def _overrides(words: list[str]) -> tuple[list[str], list[str], list[str]]:
         if word in ("--set", "--set-b"):
             (sets if word == "--set" else sets_b).append(following)
         elif word.endswith(".yaml") and (ROOT / word).is_file():
-            files.append(word)
+            files.append(str(ROOT / word))
     return files, sets, sets_b
 
 
