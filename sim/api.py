@@ -17,7 +17,7 @@ from sim.errors import ScenarioError
 from sim.experiments import run_replications
 from sim.experiments.backends import Backend, auto_workers, make_backend
 from sim.experiments.compare import Comparison, compare_results
-from sim.experiments.overrides import override_scenario
+from sim.experiments.overrides import Override, override_scenario, parse_override
 from sim.experiments.replications import Progress
 from sim.experiments.segments import run_segmented
 from sim.experiments.sequential import Precision, run_until_precise
@@ -64,7 +64,7 @@ def ccsim_version() -> str:
 
 
 def load(
-    source: str | Path | Scenario | None = None, overrides: Sequence[str] = ()
+    source: str | Path | Scenario | None = None, overrides: Sequence[str | Override] = ()
 ) -> tuple[Scenario, str]:
     """A validated scenario and a label of where it came from (the bundled default when None).
 
@@ -203,7 +203,8 @@ def compare(
             f"a paired comparison needs at least 2 replications (got {replications})"
         )
     sc_a, src_a = load(a, overrides)
-    sc_b, src_b = load(a if b is None else b, [*overrides, *overrides_b])
+    only_b = [parse_override(text, "--set-b") for text in overrides_b]  # errors name --set-b
+    sc_b, src_b = load(a if b is None else b, [*overrides, *only_b])
     model_a, model_b = compile_model(sc_a), compile_model(sc_b)
     if workers is None and not dask:
         work = float(model_a.expected_arrivals().sum() + model_b.expected_arrivals().sum())

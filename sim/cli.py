@@ -75,8 +75,8 @@ def run(
     precision_kpi: Annotated[
         str,
         typer.Option(
-            help="KPI for --precision: NAME or DIMENSION:SEGMENT:NAME, e.g. "
-            "queue:en_voice_us:service_level"
+            help="KPI for --precision: NAME or DIMENSION:SEGMENT:NAME, e.g. asa_s, "
+            "queue:en_voice_us:asa_s"
         ),
     ] = "service_level",
     max_replications: Annotated[

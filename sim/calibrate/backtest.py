@@ -27,6 +27,7 @@ from sim.scenario import Scenario
 METRICS = ("offered", "abandon_share", "asa_s", "service_level", "aht_s", "agents")
 QUEUE_METRICS = ("offered", "abandon_share", "asa_s", "service_level", "aht_s")
 COUNTS = ("offered", "agents")  # a missing interval or queue is zero, not unknown
+SHARES = ("abandon_share", "service_level")  # their prediction intervals stay within [0, 1]
 
 
 def _frame(calls: pd.DataFrame, sl_threshold_s: float) -> pd.DataFrame:
@@ -71,7 +72,11 @@ def queue_table(calls: pd.DataFrame, sl_threshold_s: float = 20.0) -> pd.DataFra
 def _rows(
     key: str, actual: pd.DataFrame, sims: list[pd.DataFrame], metrics: tuple[str, ...]
 ) -> list[dict[str, Any]]:
-    """Actual vs simulated mean and 95% PI for one period, per index value and metric."""
+    """Actual vs simulated mean and 95% PI for one period, per index value and metric.
+
+    Every metric is non-negative and shares are at most 1, so the t interval is cut to that range
+    (a bound outside it is no prediction); whether the actual lies outside is unchanged by the cut.
+    """
     n = len(sims)
     t = stats.t.ppf(0.975, n - 1)
     rows = []
@@ -83,8 +88,9 @@ def _rows(
         half = t * sd * np.sqrt(1 + 1 / n)
         for i in actual.index:
             a = float(actual.loc[i, metric])
+            low, high = max(float(mean[i] - half[i]), 0.0), float(mean[i] + half[i])
             rows.append({key: i, "metric": metric, "actual": a, "sim_mean": float(mean[i]),
-                         "pi_low": float(mean[i] - half[i]), "pi_high": float(mean[i] + half[i]),
+                         "pi_low": low, "pi_high": min(high, 1.0) if metric in SHARES else high,
                          "outside": bool(abs(a - mean[i]) > half[i])})  # fmt: skip
     return rows
 

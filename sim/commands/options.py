@@ -28,8 +28,8 @@ Sets = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
-        help="override PATH=VALUE (repeatable), e.g. demand.en_voice_us.volume_per_day=*1.3, "
-        "sites.manila.groups.en_voice.shifts[*].headcount=+10%",
+        help="override PATH=VALUE (repeatable), e.g. horizon.days=2 or "
+        "demand.*.volume_per_day=+10% (paths and shorthands: docs/experiments.md)",
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="print one JSON object")]
@@ -45,6 +45,10 @@ Save = Annotated[
 Store = Annotated[
     Path | None,
     typer.Option(help="run store folder (default: $CCSIM_STORE or ./runs); implies --save"),
+]
+SweepStore = Annotated[
+    Path | None,
+    typer.Option(help="run store folder (default: $CCSIM_STORE or ./runs), unless --out"),
 ]
 
 

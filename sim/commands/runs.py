@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sim.commands.common import fail, out_console
 from sim.errors import ScenarioError
 from sim.experiments.store import RunStore
 from sim.kpis.registry import format_value, kpi
+from sim.render.fit import Grid, fit
 
 LISTED = ("service_level", "asa_s", "cost_total")  # of the headline KPIs, what fits a listing
 
@@ -56,7 +58,8 @@ def register(app: typer.Typer) -> None:
         if not rows:
             out_console.print(f"no runs in {RunStore(store).root} (save one with --save)")
             return
-        out_console.print(runs_table(rows))
+        for table in runs_tables(rows, out_console.width):
+            out_console.print(table)
 
     @runs_app.command()
     def show(
@@ -92,24 +95,20 @@ def register(app: typer.Typer) -> None:
         out_console.print(table)
 
 
-def runs_table(rows: list[dict[str, Any]]) -> Table:
-    """Past runs with their headline KPIs."""
-    table = Table(title=f"{len(rows)} run(s), newest first", title_justify="left")
-    table.add_column("id", no_wrap=True)
-    table.add_column("kind")
-    table.add_column("scenario", overflow="fold")
-    for col in ("reps", "seed", *(kpi(m).short for m in LISTED), "wall s"):
-        table.add_column(col, justify="right")
+def runs_tables(rows: list[dict[str, Any]], width: int) -> list[Table]:
+    """Past runs with their headline KPIs; columns folded into more tables if `width` is short."""
+    columns = ["kind", "scenario", "reps", "seed", *(kpi(m).short for m in LISTED), "wall s"]
+    grid = Grid(f"{len(rows)} run(s), newest first", "id", columns)
     for r in rows:
         h = r["headline"]
         values = [h.get(m, h.get(f"b_{m}")) for m in LISTED]
-        table.add_row(
-            r["id"], r["kind"], r["scenario"] or "", str(r["replications"] or ""),
+        grid.add(r["id"], [
+            r["kind"], escape(r["scenario"] or ""), str(r["replications"] or ""),
             str(r["seed"] if r["seed"] is not None else ""),
             *("" if v is None else format_value(m, v) for m, v in zip(LISTED, values, strict=True)),
             _fmt(r["wall_time_s"], "{:,.1f}"),
-        )  # fmt: skip
-    return table
+        ])  # fmt: skip
+    return fit(grid, width)
 
 
 def _fmt(value: Any, fmt: str | None = None) -> str:

@@ -179,7 +179,8 @@ def register(app: typer.Typer) -> None:
             Many,
             typer.Option(
                 "--break",
-                help="AFTER_H:MINUTES[:STAGGER_MIN] (repeatable; default: each group's off_phone)",
+                help="a break AFTER_H:MIN[:STAGGER_MIN], e.g. 4:30:60 (repeatable; default: "
+                "each group's off_phone)",
             ),  # fmt: skip
         ] = None,
         time_limit: Annotated[

@@ -21,9 +21,8 @@ Targets = Annotated[
     list[str] | None,
     typer.Option(
         "--target",
-        help="override a target (repeatable): [channel.]key=value, e.g. sl=0.9@30, "
-        "voice.abandon=0.05, chat.asa=45, email.sl=0.9@8, occupancy=0.85, cv=0.1, "
-        "probability=0.9, confidence=0.95, chat_method=ctmc, backlog_hours=always",
+        help="override a target (repeatable): [CHANNEL.]KEY=VALUE, e.g. sl=0.9@30, "
+        "voice.abandon=0.05, chat.asa=45; every key: docs/staffing.md",
     ),
 ]
 

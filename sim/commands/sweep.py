@@ -13,7 +13,7 @@ from rich.table import Table
 
 from sim import api
 from sim.commands import options as opts
-from sim.commands.common import err_console, fail, out_console, progress_bar
+from sim.commands.common import ScenarioArg, err_console, fail, out_console, progress_bar
 from sim.commands.options import AsJson, Quiet
 from sim.errors import ScenarioError
 from sim.experiments.backends import auto_workers, make_backend
@@ -23,6 +23,7 @@ from sim.experiments.sweep_plots import write_plots
 from sim.kpis.registry import HEADLINE, format_value, kpi
 from sim.output import check_out_dir
 from sim.render.cells import half_width
+from sim.render.fit import Grid, fit
 
 
 def register(app: typer.Typer) -> None:
@@ -30,8 +31,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def sweep(
-        scenario: Annotated[Path, typer.Argument(help="base scenario YAML")],
         grid: Annotated[Path, typer.Option(help="YAML/JSON file: override path -> list of values")],
+        scenario: ScenarioArg = None,
         replications: Annotated[int, typer.Option(min=1, help="replications per point")] = 5,
         seed: Annotated[int, typer.Option(min=0, help="random seed (shared by all points)")] = (
             api.DEFAULT_SEED
@@ -44,7 +45,7 @@ def register(app: typer.Typer) -> None:
         sets: opts.Sets = None,
         workers: opts.Workers = None,
         dask: opts.Dask = None,
-        store: opts.Store = None,
+        store: opts.SweepStore = None,
     ) -> None:
         """Run every combination of the grid's values; write sweep.parquet and plots.html.
 
@@ -77,7 +78,8 @@ def register(app: typer.Typer) -> None:
         if as_json:
             sys.stdout.write(json.dumps(result.to_json(), allow_nan=False) + "\n")
             return
-        out_console.print(sweep_table(result))
+        for table in sweep_tables(result, out_console.width):
+            out_console.print(table)
 
 
 def _write(result: SweepResult, out: Path | None, store: Path | None) -> Path:
@@ -123,17 +125,16 @@ def write_sweep(result: SweepResult, folder: Path) -> None:
     (folder / "scenario.yaml").write_text(yaml.safe_dump(dump, sort_keys=False))
 
 
-def sweep_table(result: SweepResult) -> Table:
-    """One row per point: its values and the headline KPIs (mean ± CI half-width)."""
-    table = Table(
-        title=f"{result.base.name}: {len(result.points)} points x {result.replications} "
-        f"replications, seed {result.seed} (mean ± 95% CI half-width)",
-        title_justify="left",
+def sweep_tables(result: SweepResult, width: int) -> list[Table]:
+    """One row per point: its values and the headline KPIs (mean ± CI half-width), the KPI
+    columns folded into several tables when they do not fit `width`."""
+    grid = Grid(
+        f"{result.base.name}: {len(result.points)} points x {result.replications} replications, "
+        f"seed {result.seed} (mean ± 95% CI half-width)",
+        ", ".join(path.rsplit(".", 1)[-1] for path in result.grid.paths),
+        [kpi(metric).short for metric in HEADLINE],
+        caption=f"grid: {', '.join(result.grid.paths)}",
     )
-    for path in result.grid.paths:
-        table.add_column(path.rsplit(".", 1)[-1], overflow="fold")
-    for metric in HEADLINE:
-        table.add_column(kpi(metric).short, justify="right", no_wrap=True)
     frames = {m: result.overall(m).set_index("point") for m in HEADLINE}
     for i, point in enumerate(result.points):
         cells = []
@@ -144,5 +145,5 @@ def sweep_table(result: SweepResult) -> Table:
                 continue
             mean, lo, hi = (float(v) for v in f.loc[i, ["mean", "ci95_low", "ci95_high"]])
             cells.append(format_value(metric, mean, half_width(mean, lo, hi)))
-        table.add_row(*point.values(), *cells)
-    return table
+        grid.add(", ".join(point.values()), cells)
+    return fit(grid, width)

@@ -2,7 +2,8 @@
 
 Volumes and agents overall; quality and cost overall (FCR, repeat rate, contacts per issue, bot
 containment, costs in the scenario's currency); service per channel (each in its own unit); and
-service level by shared queue. Share differences are in percentage points.
+service level by shared queue. Share differences are in percentage points; a caption under the
+last table says what the columns are.
 """
 
 from __future__ import annotations
@@ -52,10 +53,9 @@ def comparison_grids(result: Comparison) -> list[Grid]:
     """Volumes, quality and cost, service by channel, SL by shared queue."""
     currency = result.b.model.scenario.costs.currency
     n, seed = result.a.replications, result.a.seed
-    title = (f"{result.label_b} (B) vs {result.label_a} (A): {n} paired replications, seed "
-             f"{seed}")  # fmt: skip
+    title = f"{result.label_b} (B) vs {result.label_a} (A), {n} paired replications"
     grids = [
-        _grid(result, f"{title}; volumes and agents", HEADLINE),
+        _grid(result, f"{title}: volumes and agents", HEADLINE),
         _grid(result, f"quality and cost (money in {currency})", QUALITY_COST),
     ]
     channels = Grid("service by channel", "channel / KPI", _COLUMNS)
@@ -73,7 +73,17 @@ def comparison_grids(result: Comparison) -> list[Grid]:
             queues.add(key, _cells("service_level", row, channel_of.get(key)))
     if len(queues.rows) > len(channels.rows) / len(BY_CHANNEL):
         grids.append(queues)  # more queues than channels: the channel rows do not say it all
-    return [g for g in grids if g.rows]
+    grids = [g for g in grids if g.rows]
+    if grids:
+        grids[-1].caption = caption(n, seed)
+    return grids
+
+
+def caption(replications: int, seed: int) -> str:
+    """What the columns of the comparison tables are (printed under the last one)."""
+    return (f"A, B: means over {replications} replications from seed {seed} (common random "
+            "numbers); B - A: mean paired difference ± 95% CI half-width; relative: B/A - 1 ± 95% "
+            "CI; pt: percentage points")  # fmt: skip
 
 
 def comparison_tables(result: Comparison, width: int = 200) -> list[Table]:

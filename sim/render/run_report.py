@@ -59,7 +59,8 @@ def header(result: RunResult) -> RenderableType:
     text.append(f" ({result.source})" if result.source else "")
     text.append(f": {sc.description}\n" if sc.description else "\n")
     text.append(
-        f"{h.start:%a %d %b %Y} to {end:%a %d %b %Y} ({h.days:g} days, {h.timezone}); "
+        f"{h.start:%a %d %b %Y} to {end:%a %d %b %Y} ({h.days:g} day{'' if h.days == 1 else 's'}, "
+        f"{h.timezone}); "
         f"intervals of {h.interval_minutes} min reported in {sc.reporting.timezone}\n"
     )
     text.append(f"sites: {sites}\n")

@@ -67,7 +67,8 @@ def test_queue_table_by_hand():
 
 
 def test_backtest_per_queue_rows_on_a_bank_slice(bank_slice):
-    """Per-queue rows: every log type and plan queue, actual offered as counted, PIs consistent."""
+    """Per-queue rows: every log type and plan queue, actual offered as counted, PIs consistent
+    with `outside` and within the metric's range (>= 0; shares <= 1)."""
     from sim.calibrate.logs import read_log
     from sim.scenario import load_scenario
 
@@ -84,6 +85,9 @@ def test_backtest_per_queue_rows_on_a_bank_slice(bank_slice):
     assert (q.loc[ok, "pi_low"] <= q.loc[ok, "sim_mean"]).all()
     inside = (q["actual"] >= q["pi_low"]) & (q["actual"] <= q["pi_high"])
     assert (q.loc[ok & q["actual"].notna(), "outside"] == ~inside[ok & q["actual"].notna()]).all()
+    assert (q.loc[ok, "pi_low"] >= 0).all()  # no negative prediction of a count, share or time
+    shares = q[q["metric"].isin(["abandon_share", "service_level"]) & ok]
+    assert len(shares) and (shares["pi_high"] <= 1).all()
     rows = pd.DataFrame(r["intervals"])
     sl = rows[rows["metric"] == "service_level"]
     assert len(sl) and sl["actual"].dropna().between(0, 1).all()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -21,6 +23,28 @@ def default_json() -> dict:
     result = _run("run", "--replications", "3", "--seed", "5", "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
+
+
+def _documented_keys(shape: str) -> list[list[str]]:
+    """The quoted keys of a JSON shape as README writes it, by nesting level (1 = top)."""
+    levels: list[list[str]] = [[] for _ in range(8)]
+    depth = 0
+    for token in re.findall(r'[{}]|"\w+"', shape):
+        depth += {"{": 1, "}": -1}.get(token, 0)
+        if token.startswith('"'):
+            levels[depth].append(token.strip('"'))
+    return levels
+
+
+def test_readme_json_shape_is_what_run_prints(default_json):
+    """README's `ccsim run --json` shape names exactly the top-level keys, the scenario's and the
+    KPI blocks' keys that the command prints."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    shape = re.search(r"`ccsim run --json` prints `([^`]*)`", readme).group(1)
+    levels = _documented_keys(shape)
+    assert set(levels[1]) == set(default_json)
+    assert {"name", "hash", "source"} == set(default_json["scenario"]) <= set(levels[2])
+    assert set(default_json["kpis"]) <= set(levels[2])
 
 
 def test_run_json_shape(default_json):

@@ -100,3 +100,18 @@ def test_compare_bad_input_exits_2(small_yaml, tmp_path):
     assert res.exit_code == 2
     res = runner.invoke(app, ["compare", str(small_yaml), "--set-b", "sites.x.y=1"])
     assert res.exit_code == 2 and "no item named 'x'" in res.stderr
+
+
+def test_comparison_tables_say_what_they_show():
+    """Each comparison table has a title, the first names B, A and the replications, and the last
+    carries the caption explaining the columns (paired difference, relative change, points)."""
+    from sim.render.compare_report import comparison_tables
+
+    sc = scenario_from_dict(small_queue())
+    cmp = api.compare(sc, None, replications=2, seed=1, overrides_b=["horizon.days=*1"])
+    tables = comparison_tables(cmp, width=80)
+    assert all(t.title for t in tables)
+    assert tables[0].title.startswith("B (B) vs A (A), 2 paired replications: ")
+    caption = str(tables[-1].caption)
+    assert "mean paired difference ± 95% CI half-width" in caption and "B/A - 1" in caption
+    assert "seed 1" in caption and all(t.caption is None for t in tables[:-1])

@@ -79,9 +79,9 @@ def test_original_dict_not_modified():
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ("sites.manil.groups.x.wage_per_hour=1", "no item named 'manil' in sites; names: "
-                                                 "mexico_city, manila"),
-        ("horizon.dayz=2", "no field 'dayz'; fields here: start, days"),
+        ("sites.manil.groups.x.wage_per_hour=1", "no item named 'manil' in sites; did you mean "
+         "sites.manila.groups.x.wage_per_hour? names: mexico_city, manila"),
+        ("horizon.dayz=2", "no field 'dayz'; did you mean horizon.days? fields here: start, days"),
         ("sites.manila.shifts=+10%", "did you mean"),
         ("demand[9].volume_per_day=1", "demand[9]: index out of range"),
         ("sites.manila.timezone=+1", "a relative change (+) needs a number"),
@@ -97,6 +97,48 @@ def test_bad_override_is_a_clear_error(default, override, message):
     with pytest.raises(ScenarioError) as err:
         override_scenario(default, [override])
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("override", "suggested"),
+    [
+        ("horizon.dayz=2", "horizon.days"),
+        ("sities.manila.timezone=UTC", "sites.manila.timezone"),
+        ("sites.manilla.groups.en_voice.headcount=+10%", "sites.manila.groups.en_voice.headcount"),
+        ("sites.manila.groups.en_voise.headcount=+10%", "sites.manila.groups.en_voice.headcount"),
+        ("sites.manila.groups.en_voice.headcont=+10%", "sites.manila.groups.en_voice.headcount"),
+        ("sites.manila.groups.en_voice.shift[*].headcount=+1",
+         "sites.manila.groups.en_voice.shifts[*].headcount"),
+        ("sites[1].groups[0].shifs[0].headcount=3", "sites[1].groups[0].shifts[0].headcount"),
+        ("demand.EN_VOICE_US.priority=2", "demand.en_voice_us.priority"),
+        ("demand.peak_multiplyer=1.3", "demand.peak_multiplier"),
+        ("demand.en_voice_us.volume_per_dya=*1.2", "demand.en_voice_us.volume_per_day"),
+        ("sites.groups.en_voice.headcount=+1", "sites.*.groups.en_voice.headcount"),
+        ("sites.manila.shifts=+10%", "sites.manila.groups[*].shifts"),
+    ],
+)  # fmt: skip
+def test_bad_path_suggests_the_closest_valid_one(default, override, suggested):
+    """A step naming nothing at its level is answered with the user's path, that step replaced by
+    the closest valid key, item name or shorthand there (spelled as the user wrote the rest)."""
+    with pytest.raises(ScenarioError) as err:
+        override_scenario(default, [override])
+    assert f"did you mean {suggested}?" in str(err.value)
+
+
+def test_no_suggestion_when_nothing_is_close(default):
+    """A step like no valid name gets the list of names, not a far-fetched guess."""
+    with pytest.raises(ScenarioError) as err:
+        override_scenario(default, ["sites.zzz.groups.en_voice.headcount=1"])
+    assert "did you mean" not in str(err.value)
+    assert "names: mexico_city, manila, montreal" in str(err.value)
+
+
+def test_cli_suggestion_exits_2_without_traceback():
+    """`ccsim run --set` with a mistyped path prints one error line with the fix, exit code 2."""
+    res = runner.invoke(app, ["run", "--set", "horizon.dayz=2"])
+    assert res.exit_code == 2 and isinstance(res.exception, SystemExit)
+    assert "did you mean horizon.days?" in res.stderr and "Traceback" not in res.output
+    assert res.stderr.count("\n") == 1 and res.stdout == ""
 
 
 def test_cli_bad_override_exits_2():
@@ -133,3 +175,28 @@ def test_issue_shorthands():
         assert new.volume_per_day == pytest.approx(old.volume_per_day * 1.3)
     with pytest.raises(ScenarioError, match="positive number"):
         parse_override("demand.peak_multiplier=lots")
+
+
+def test_every_shorthand_is_documented():
+    """docs/experiments.md lists each shorthand path the parser accepts, and each one works."""
+    from pathlib import Path
+
+    from sim.experiments.override_hints import SHORTHANDS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "experiments.md").read_text()
+    for path in SHORTHANDS:
+        assert f"`{path}=" in doc, path
+    assert parse_override("sites.S.groups.G.headcount=+1").steps[-3:] == (
+        "shifts",
+        "*",
+        "headcount",
+    )
+    assert parse_override("demand.peak_multiplier=1.2").steps == ("demand", "*", "volume_per_day")
+
+
+def test_compare_set_b_errors_name_set_b():
+    """A bad `--set-b` is reported as `--set-b ...` (the option the user typed), not `--set`."""
+    with pytest.raises(ScenarioError, match=r"^--set-b horizon\.dayz=1: .*did you mean"):
+        api.compare(None, None, replications=2, overrides_b=["horizon.dayz=1"])
+    with pytest.raises(ScenarioError, match=r"^--set horizon\.dayz=1: "):
+        api.compare(None, None, replications=2, overrides=["horizon.dayz=1"])

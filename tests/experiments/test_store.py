@@ -50,6 +50,11 @@ def test_saved_run_folder_and_index(small_yaml, tmp_path):
     shown = runner.invoke(app, ["runs", "show", rows[1]["id"][-6:], "--store", str(store)])
     assert shown.exit_code == 0 and rows[1]["id"] in shown.stdout
     assert runner.invoke(app, ["runs", "show", "nope", "--store", str(store)]).exit_code == 2
+    table = runner.invoke(app, ["runs", "--store", str(store)], env={"COLUMNS": "80"}).stdout
+    assert max(len(line) for line in table.splitlines()) <= 80  # columns folded, never squeezed
+    for header in ("kind", "scenario", "reps", "seed", "SL", "ASA", "cost", "wall s"):
+        assert f" {header} ┃" in table, header
+    assert all(r["id"] in table for r in rows)
 
 
 def test_streamed_logs_one_file_per_replication(small_yaml, tmp_path):

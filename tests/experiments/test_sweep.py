@@ -86,3 +86,32 @@ def test_cli_sweep_invalid_point_exits_2_before_running(small_yaml, tmp_path):
     assert res.exit_code == 2
     assert "sites[0].groups[0].shifts[0].headcount" in res.stderr
     assert not (tmp_path / "runs").exists()
+
+
+def test_sweep_tables_fit_80_columns():
+    """The sweep's table at 80 columns: every point's values in the key column, KPI columns folded
+    into a continued table rather than squeezed, the grid's full paths in the caption."""
+    from rich.console import Console
+
+    from sim.commands.sweep import sweep_tables
+
+    base = scenario_from_dict(small_queue())
+    grid = grid_from_dict({HEADCOUNT: [16, "+2"], "demand.q.volume_per_day": ["*1.0", "*1.1"]})
+    tables = sweep_tables(run_sweep(base, grid, replications=2, seed=8), width=80)
+    console = Console(width=80, record=True)
+    for table in tables:
+        console.print(table)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80 and "…" not in text
+    assert "headcount, volume_per_day" in text and "+2, *1.1" in text
+    assert f"grid: {HEADCOUNT}, demand.q.volume_per_day" in " ".join(text.split())
+
+
+def test_cli_sweep_defaults_to_the_bundled_scenario(tmp_path):
+    """Like `ccsim run`, `ccsim sweep --grid FILE` without a scenario sweeps the bundled default
+    (here a grid whose only point is invalid, so it stops at validation, before simulating)."""
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(yaml.safe_dump({"sites.manila.groups.en_voice.headcont": ["+10%"]}))
+    res = runner.invoke(app, ["sweep", "--grid", str(grid), "--out", str(tmp_path / "s")])
+    assert res.exit_code == 2
+    assert "did you mean sites.manila.groups.en_voice.headcount?" in res.stderr
