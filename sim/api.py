@@ -44,8 +44,8 @@ __all__ = [  # the public names, including what the dashboard uses from deeper p
     "backtest", "bundled_scenarios",
     "calibrate_log", "ccsim_version", "compare", "compare_runs", "default_store", "erlang_a",
     "erlang_c", "from_dict", "journey_flows", "list_results", "load", "open_result", "parse",
-    "reconcile", "roster_presence", "run", "run_model", "save_result", "schedule", "staff",
-    "sweep", "understaffed", "json_ready",
+    "reconcile", "roster_presence", "run", "run_currency", "run_model", "save_result", "schedule",
+    "staff", "sweep", "understaffed", "json_ready",
 ]  # fmt: skip
 __all__ += [  # what-if edits on scenario dicts (sim.scenario.edits)
     "add_shift", "headcount_by_site", "horizon_dates", "peak_table", "remove_peak", "remove_shift",
@@ -470,6 +470,13 @@ def list_results(root: Path, limit: int = 100) -> list[dict]:
     from sim.experiments.stored import list_results as listing
 
     return listing(root, limit)
+
+
+def run_currency(row: dict) -> str:
+    """The currency a stored run's costs are in (from its index entry's folder)."""
+    from sim.experiments.stored import run_currency as currency
+
+    return currency(row)
 
 
 def open_result(root: Path, run_id: str) -> tuple[RunResult, dict, Path]:

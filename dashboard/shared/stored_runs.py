@@ -10,8 +10,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dashboard.shared.state import SessionRun
 from sim import api
 
@@ -28,18 +26,7 @@ def save_run(run: SessionRun, root: Path) -> str:
 def list_runs(root: Path, limit: int = 100) -> list[dict[str, Any]]:
     """Past single runs (kind 'run'), newest first, as the store's index lists them, each with
     the `currency` its costs are in (read from the stored scenario, which the index omits)."""
-    return [row | {"currency": run_currency(row)} for row in api.list_results(root, limit)]
-
-
-def run_currency(row: dict[str, Any]) -> str:
-    """The currency of a stored run's scenario (`costs.currency`, else the default)."""
-    try:
-        data = yaml.safe_load((Path(row.get("path") or "") / "scenario.yaml").read_text())
-    except (OSError, yaml.YAMLError):
-        return DEFAULT_CURRENCY
-    costs = data.get("costs") if isinstance(data, dict) else None
-    currency = costs.get("currency") if isinstance(costs, dict) else None
-    return str(currency) if currency else DEFAULT_CURRENCY
+    return [row | {"currency": api.run_currency(row)} for row in api.list_results(root, limit)]
 
 
 def load_run(root: Path, run_id: str) -> SessionRun:

@@ -13,11 +13,11 @@ from rich.table import Table
 
 from sim.commands.common import fail, out_console
 from sim.errors import ScenarioError
-from sim.experiments.store import RunStore
-from sim.kpis.registry import format_value, kpi
+from sim.experiments.store import CHANNEL_HEADLINE, RunStore
+from sim.experiments.stored import run_currency
+from sim.kpis.registry import ALL_CHANNELS, format_value, kpi
+from sim.render.cells import money_header
 from sim.render.fit import Grid, fit
-
-LISTED = ("service_level", "asa_s", "cost_total")  # of the headline KPIs, what fits a listing
 
 StoreDir = Annotated[
     Path | None, typer.Option("--store", help="run store folder (default: $CCSIM_STORE or ./runs)")
@@ -95,17 +95,37 @@ def register(app: typer.Typer) -> None:
         out_console.print(table)
 
 
+def listed_kpis(rows: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    """(KPI, channel) columns of a listing: service level and ASA per channel any run has (never
+    blended across channels), then total cost."""
+    keys = {k.removeprefix("b_") for r in rows for k in r["headline"]}
+    per_channel = [(m, ch) for m in CHANNEL_HEADLINE for ch in ALL_CHANNELS if f"{m}.{ch}" in keys]
+    return [*per_channel, ("cost_total", None)]
+
+
 def runs_tables(rows: list[dict[str, Any]], width: int) -> list[Table]:
     """Past runs with their headline KPIs; columns folded into more tables if `width` is short."""
-    columns = ["kind", "scenario", "reps", "seed", *(kpi(m).short for m in LISTED), "wall s"]
-    grid = Grid(f"{len(rows)} run(s), newest first", "id", columns)
+    listed = listed_kpis(rows)
+    currency = {r["id"]: run_currency(r) for r in rows}
+    currencies = set(currency.values())
+    one_currency = currencies.pop() if len(currencies) == 1 else None  # else in each cell
+    headers = [f"{kpi(m).short} {ch}" if ch else money_header(m, one_currency or "").rstrip()
+               for m, ch in listed]  # fmt: skip
+    grid = Grid(f"{len(rows)} run(s), newest first", "id",
+                ["kind", "scenario", "reps", "seed", *headers, "wall s"])  # fmt: skip
     for r in rows:
         h = r["headline"]
-        values = [h.get(m, h.get(f"b_{m}")) for m in LISTED]
+        cells = []
+        for m, ch in listed:
+            key = f"{m}.{ch}" if ch else m
+            value = h.get(key, h.get(f"b_{key}"))  # a compare lists its scenario B
+            text = "" if value is None else format_value(m, value, channel=ch)
+            if text and ch is None and not one_currency:
+                text += f" {currency[r['id']]}"
+            cells.append(text)
         grid.add(r["id"], [
             r["kind"], escape(r["scenario"] or ""), str(r["replications"] or ""),
-            str(r["seed"] if r["seed"] is not None else ""),
-            *("" if v is None else format_value(m, v) for m, v in zip(LISTED, values, strict=True)),
+            str(r["seed"] if r["seed"] is not None else ""), *cells,
             _fmt(r["wall_time_s"], "{:,.1f}"),
         ])  # fmt: skip
     return fit(grid, width)

@@ -14,15 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from sim.errors import ScenarioError
 from sim.experiments.store import RunStore, result_record
 from sim.model import compile_model
 from sim.output import write_result_files
 from sim.results import RunResult
-from sim.scenario import load_scenario
+from sim.scenario import Scenario, load_scenario
 
 STATS = ("mean", "se", "ci95_low", "ci95_high", "n")
+DEFAULT_CURRENCY = Scenario.model_fields["costs"].default.currency
 INDEX = {"kpis": ["dimension", "key"], "intervals": ["dimension", "key", "interval"]}
 
 
@@ -91,3 +93,15 @@ def open_result(root: Path, run_id: str) -> tuple[RunResult, dict[str, Any], Pat
         replication_kpis=reps,
     )
     return result, meta, folder
+
+
+def run_currency(row: Mapping[str, Any]) -> str:
+    """The currency of a stored run's costs: its `scenario.yaml`'s `costs.currency` (the index
+    omits it), else the default."""
+    try:
+        data = yaml.safe_load((Path(row.get("path") or "") / "scenario.yaml").read_text())
+    except (OSError, yaml.YAMLError):
+        return DEFAULT_CURRENCY
+    costs = data.get("costs") if isinstance(data, dict) else None
+    currency = costs.get("currency") if isinstance(costs, dict) else None
+    return str(currency) if currency else DEFAULT_CURRENCY

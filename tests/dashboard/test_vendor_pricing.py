@@ -63,7 +63,8 @@ def test_past_runs_list_costs_in_each_runs_currency(app: Dash, tmp_path: Path) -
     from helpers import small_queue
 
     from dashboard.shared.state import SessionRun, app_state
-    from dashboard.shared.stored_runs import DEFAULT_CURRENCY, list_runs, run_currency, save_run
+    from dashboard.shared.stored_runs import DEFAULT_CURRENCY, list_runs, save_run
+    from sim.api import run_currency
     from sim.scenario import scenario_from_dict
 
     runs_page = sys.modules["dashboard.pages.runs.page"]  # loaded by the app

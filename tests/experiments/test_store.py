@@ -52,8 +52,13 @@ def test_saved_run_folder_and_index(small_yaml, tmp_path):
     assert runner.invoke(app, ["runs", "show", "nope", "--store", str(store)]).exit_code == 2
     table = runner.invoke(app, ["runs", "--store", str(store)], env={"COLUMNS": "80"}).stdout
     assert max(len(line) for line in table.splitlines()) <= 80  # columns folded, never squeezed
-    for header in ("kind", "scenario", "reps", "seed", "SL", "ASA", "cost", "wall s"):
+    channels = sorted(first["kpis"]["by_channel"])  # SL and ASA per channel, never blended
+    headers = [f"{k} {ch}" for k in ("SL", "ASA") for ch in channels]
+    for header in ("kind", "scenario", "reps", "seed", *headers, "cost USD", "wall s"):
         assert f" {header} ┃" in table, header
+    assert " SL ┃" not in table and " ASA ┃" not in table
+    voice_asa = first["kpis"]["by_channel"]["voice"]["asa_s"]["mean"]
+    assert f"{voice_asa:.1f} s" in table
     assert all(r["id"] in table for r in rows)
 
 
