@@ -13,9 +13,9 @@ from rich.table import Table
 
 from sim.commands.common import fail, out_console
 from sim.errors import ScenarioError
-from sim.experiments.store import CHANNEL_HEADLINE, RunStore
+from sim.experiments.store import RunStore
 from sim.experiments.stored import run_currency
-from sim.kpis.registry import ALL_CHANNELS, format_value, kpi
+from sim.kpis.registry import ALL_CHANNELS, CHANNEL_HEADLINE, format_value, kpi
 from sim.render.cells import money_header
 from sim.render.fit import Grid, fit
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError
-from sim.kpis.registry import HEADLINE
+from sim.kpis.registry import CHANNEL_HEADLINE, HEADLINE
 from sim.results import RunResult
 
 STORE_ENV = "CCSIM_STORE"
@@ -151,9 +151,6 @@ class RunStore:
         marks = ", ".join("?" * len(_COLUMNS))
         with closing(self._connect()) as db, db:
             db.executemany(f"INSERT OR REPLACE INTO runs VALUES ({marks})", rows)
-
-
-CHANNEL_HEADLINE = ("service_level", "asa_s")  # never blended: kept per channel as `kpi.channel`
 
 
 def headline(summary: dict[str, Any]) -> dict[str, float | None]:

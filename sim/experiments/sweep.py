@@ -32,7 +32,7 @@ from sim.experiments.backends import Backend, SerialBackend
 from sim.experiments.overrides import override_scenario, parse_override
 from sim.experiments.replications import Replications
 from sim.experiments.tasks import RepOutcome, RepTask, run_task
-from sim.kpis.registry import HEADLINE
+from sim.kpis.registry import CHANNEL_HEADLINE, HEADLINE
 from sim.model import Model, compile_model
 from sim.scenario import Scenario
 
@@ -112,6 +112,12 @@ class SweepResult:
         sel = (t["dimension"] == "overall") & (t["metric"] == metric)
         return t.loc[sel, ["point", *self.grid.paths, *STAT_COLUMNS]].reset_index(drop=True)
 
+    def by_channel(self, metric: str) -> pd.DataFrame:
+        """One KPI per channel at every point: point, channel (`key`), parameters, mean and CI."""
+        t = self.table
+        sel = (t["dimension"] == "channel") & (t["metric"] == metric)
+        return t.loc[sel, ["point", "key", *self.grid.paths, *STAT_COLUMNS]].reset_index(drop=True)
+
     def to_json(self) -> dict[str, Any]:
         """Grid, provenance and the headline KPIs (mean and CI) of every point."""
         rows = self.table[(self.table["dimension"] == "overall") &
@@ -127,7 +133,16 @@ class SweepResult:
                 }  # fmt: skip
                 for r in mine.itertuples()
             }
-            points.append({"point": i, "set": point, "kpis": kpis})
+            per_channel = self.table[(self.table["dimension"] == "channel")
+                                     & self.table["metric"].isin(CHANNEL_HEADLINE)
+                                     & (self.table["point"] == i)]  # fmt: skip
+            channels: dict[str, dict[str, dict[str, float | None]]] = {}
+            for r in per_channel.itertuples():
+                channels.setdefault(str(r.key), {})[str(r.metric)] = {
+                    "mean": _num(r.mean), "ci95_low": _num(r.ci95_low),
+                    "ci95_high": _num(r.ci95_high),
+                }  # fmt: skip
+            points.append({"point": i, "set": point, "kpis": kpis, "kpis_by_channel": channels})
         return {
             "scenario": {"name": self.base.name, "source": self.source},
             "grid": self.grid.to_dict(),

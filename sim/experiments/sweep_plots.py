@@ -9,30 +9,55 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.experiments.sweep import SweepResult
-from sim.kpis.registry import HEADLINE, SHARE, axis_label, kpi
+from sim.kpis.registry import (
+    ALL_CHANNELS,
+    CHANNEL_HEADLINE,
+    HEADLINE,
+    SHARE,
+    axis_label,
+    kpi,
+    scale,
+)
 
 PLOTTED = (*HEADLINE, "cost_per_contact")
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
 
 
+def panels(result: SweepResult) -> list[tuple[str, str | None, pd.DataFrame]]:
+    """(KPI, channel, its points) of every panel: service level and ASA per channel (never
+    blended), the other headline KPIs overall; only those the sweep has."""
+    out: list[tuple[str, str | None, pd.DataFrame]] = []
+    for metric in PLOTTED:
+        if metric in CHANNEL_HEADLINE:
+            data = result.by_channel(metric)
+            out += [(metric, ch, data[data["key"] == ch].reset_index(drop=True))
+                    for ch in ALL_CHANNELS if (data["key"] == ch).any()]  # fmt: skip
+        elif not (data := result.overall(metric)).empty:
+            out.append((metric, None, data))
+    return out
+
+
 def sweep_figure(result: SweepResult) -> go.Figure:
-    """A grid of panels, one per headline KPI present in the sweep."""
-    metrics = [m for m in PLOTTED if not result.overall(m).empty]
-    cols = 2 if len(metrics) > 1 else 1
-    rows = max(1, math.ceil(len(metrics) / cols))
+    """A grid of panels, one per headline KPI (per channel for SL and ASA) in the sweep."""
+    shown = panels(result)
+    cols = 2 if len(shown) > 1 else 1
+    rows = max(1, math.ceil(len(shown) / cols))
+    currency = result.base.costs.currency
     fig = make_subplots(
         rows=rows, cols=cols,
-        subplot_titles=[axis_label(m, result.base.costs.currency) for m in metrics],
+        subplot_titles=[f"{axis_label(m, currency, ch)}, {ch}" if ch else axis_label(m, currency)
+                        for m, ch, _ in shown],
         vertical_spacing=0.12 if rows > 1 else 0.2,
     )  # fmt: skip
     x_path, others = result.grid.paths[0], result.grid.paths[1:]
-    for i, metric in enumerate(metrics):
+    for i, (metric, channel, data) in enumerate(shown):
         row, col = divmod(i, cols)
-        data = result.overall(metric)
+        f = scale(metric, channel)  # seconds to the channel's display unit (hours for email)
         groups = data.groupby(others, sort=False) if others else [((), data)]
         for j, (combo, series) in enumerate(groups):
             combo = combo if isinstance(combo, tuple) else (combo,)
@@ -40,7 +65,8 @@ def sweep_figure(result: SweepResult) -> go.Figure:
             colour = _COLOURS[j % len(_COLOURS)]
             xs = series[x_path]
             x = xs.tolist() if xs.dtype.kind in "fiu" else [str(v) for v in xs]
-            lo, hi = series["ci95_low"].tolist(), series["ci95_high"].tolist()
+            lo = (series["ci95_low"] * f).tolist()
+            hi = (series["ci95_high"] * f).tolist()
             if not any(v != v for v in lo + hi):
                 fig.add_trace(
                     go.Scatter(
@@ -53,7 +79,7 @@ def sweep_figure(result: SweepResult) -> go.Figure:
                 )  # fmt: skip
             fig.add_trace(
                 go.Scatter(
-                    x=x, y=series["mean"].tolist(), mode="lines+markers", name=name,
+                    x=x, y=(series["mean"] * f).tolist(), mode="lines+markers", name=name,
                     line={"color": colour}, legendgroup=name, showlegend=i == 0,
                 ),
                 row=row + 1, col=col + 1,

@@ -405,6 +405,8 @@ REGISTRY: dict[str, Kpi] = {k.name: k for k in KPIS}
 
 HEADLINE = ("service_level", "asa_s", "abandon_rate", "occupancy", "cost_total")
 """The few overall KPIs a run listing (run store, sweep points) keeps."""
+CHANNEL_HEADLINE = ("service_level", "asa_s")
+"""Headline KPIs that mean nothing blended across channels: listings show them per channel."""
 
 
 def kpi(name: str) -> Kpi:
@@ -457,10 +459,11 @@ def _decimals(entry: Kpi, unit: str) -> int:
     return {SHARE: 1, COUNT: 0, MONEY: 0, RATIO: 2}.get(entry.kind, 1 if unit == "s" else 2)
 
 
-def axis_label(name: str, currency: str = "") -> str:
-    """A plot axis or panel title: `ASA (s)`, `total cost (USD)`, `service level`."""
+def axis_label(name: str, currency: str = "", channel: str | None = None) -> str:
+    """A plot axis or panel title: `ASA (s)`, `total cost (USD)`, `service level`; in the
+    channel's display unit if given (`ASA (h)` for email)."""
     entry = kpi(name)
-    unit = display_unit(name)
+    unit = display_unit(name, channel)
     if entry.kind == MONEY:
         unit = currency
     return f"{entry.label} ({unit})" if unit and unit != "%" else entry.label

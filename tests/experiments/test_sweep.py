@@ -105,6 +105,19 @@ def test_sweep_tables_fit_80_columns():
     assert max(len(line) for line in text.splitlines()) <= 80 and "…" not in text
     assert "headcount, volume_per_day" in text and "+2, *1.1" in text
     assert f"grid: {HEADCOUNT}, demand.q.volume_per_day" in " ".join(text.split())
+    assert " SL voice " in text and " ASA voice " in text and " cost USD " in text
+    assert " SL " not in text.replace(" SL voice ", "")  # service level never blended
+
+
+def test_sweep_json_keeps_service_level_and_asa_per_channel():
+    """Each point of the sweep's JSON lists SL and ASA per channel beside the overall headline,
+    equal to the tidy table's channel rows."""
+    base = scenario_from_dict(small_queue())
+    result = run_sweep(base, grid_from_dict({HEADCOUNT: [14, 16]}), replications=2, seed=3)
+    for point in result.to_json()["points"]:
+        voice = point["kpis_by_channel"]["voice"]
+        row = result.by_channel("asa_s").set_index("point").loc[point["point"]]
+        assert voice["asa_s"]["mean"] == row["mean"] and set(voice) == {"service_level", "asa_s"}
 
 
 def test_cli_sweep_defaults_to_the_bundled_scenario(tmp_path):
@@ -115,3 +128,25 @@ def test_cli_sweep_defaults_to_the_bundled_scenario(tmp_path):
     res = runner.invoke(app, ["sweep", "--grid", str(grid), "--out", str(tmp_path / "s")])
     assert res.exit_code == 2
     assert "did you mean sites.manila.groups.en_voice.headcount?" in res.stderr
+
+
+def test_sweep_plots_service_level_and_asa_per_channel():
+    """The sweep's plots draw SL and ASA in one panel per channel (email's ASA in hours), the
+    other headline KPIs overall, each point's mean on its line."""
+    from sim.experiments.sweep_plots import sweep_figure
+
+    data = small_queue()
+    data["demand"].append(dict(data["demand"][0], name="mail", channel="email",
+                               volume_per_day=200, patience=None))  # fmt: skip
+    data["sites"][0]["groups"][0]["skills"].append({"language": "en", "channel": "email"})
+    result = run_sweep(scenario_from_dict(data), grid_from_dict({HEADCOUNT: [14, 16]}),
+                       replications=2, seed=3)  # fmt: skip
+    fig = sweep_figure(result)
+    titles = [a.text for a in fig.layout.annotations]
+    assert "service level, voice" in titles and "service level, email" in titles
+    asa = "average speed of answer"
+    assert f"{asa} (s), voice" in titles and f"{asa} (h), email" in titles
+    assert "service level" not in titles and f"{asa} (s)" not in titles
+    email_asa = result.by_channel("asa_s").query("key == 'email'")["mean"].to_numpy() / 3600
+    lines = [t for t in fig.data if t.mode == "lines+markers"]
+    assert any(list(t.y) == list(email_asa) for t in lines)
