@@ -13,25 +13,27 @@ import atexit
 import secrets
 import shutil
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import diskcache
 import flask
+import pandas as pd
 
 from dashboard.shared.jobs import JobManager
 from sim import api
 from sim.api import Scenario
 from sim.results import RunResult
 
-#
-
 STATE_KEY = "CCSIM_DASHBOARD_STATE"
 STARTUP_TOKEN = "startup"
 RESULT_TTL_S = 12 * 3600  # a session's run stays on the server this long after it was made
 CACHE_LIMIT_BYTES = 2 * 1024**3
 TOKEN_BYTES = 16
+RECENT_RUNS = 4  # session runs kept unpickled in the server's memory, most recently read first
 
 
 @dataclass
@@ -41,6 +43,18 @@ class SessionRun:
     result: RunResult
     label: str
     journey: dict[str, Any] | None = None  # mean flows from the contact logs, see sim.kpis.journeys
+
+    def site_interval_table(self) -> pd.DataFrame:
+        """`result.site_interval_table()`, computed once per run and process (callers only read
+        it: the Results page's site controls and views both need it on every load)."""
+        tables = self.__dict__.setdefault("_tables", {})
+        if "site" not in tables:
+            tables["site"] = self.result.site_interval_table()
+        return tables["site"]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the derived tables (recomputed where the run is read)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_tables"}
 
 
 @dataclass
@@ -52,6 +66,8 @@ class AppState:
     work_dir: Path
     bundled: dict[str, Path] = field(default_factory=dict)
     jobs: JobManager = field(default_factory=JobManager)
+    _recent: OrderedDict[str, SessionRun] = field(default_factory=OrderedDict, repr=False)
+    _recent_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def scenario(self) -> Scenario:
@@ -72,9 +88,19 @@ class AppState:
             return self.startup
         if not isinstance(token, str) or not token:
             return None
+        with self._recent_lock:
+            if token in self._recent:  # a run never changes once stored: no need to re-read it
+                self._recent.move_to_end(token)
+                return self._recent[token]
         with self.cache() as cache:
             run = cache.get(token)
-        return run if isinstance(run, SessionRun) else None
+        if not isinstance(run, SessionRun):
+            return None
+        with self._recent_lock:
+            self._recent[token] = run
+            while len(self._recent) > RECENT_RUNS:
+                self._recent.popitem(last=False)
+        return run
 
 
 def results_cache(work_dir: Path) -> diskcache.Cache:

@@ -36,7 +36,7 @@ def _table(token: str | None, state: AppState | None) -> tuple[RunResult, pd.Dat
     run = (state or app_state()).get(token)
     if run is None:
         raise PreventUpdate
-    return run.result, run.result.site_interval_table()
+    return run.result, run.site_interval_table()
 
 
 def busiest_day(table: pd.DataFrame) -> str | None:
