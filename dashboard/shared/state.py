@@ -24,6 +24,7 @@ import flask
 import pandas as pd
 
 from dashboard.shared.jobs import JobManager
+from dashboard.shared.memo import Memo
 from sim import api
 from sim.api import Scenario
 from sim.results import RunResult
@@ -44,17 +45,21 @@ class SessionRun:
     label: str
     journey: dict[str, Any] | None = None  # mean flows from the contact logs, see sim.kpis.journeys
 
+    @property
+    def memo(self) -> Memo:
+        """What pages derived from this run in this process (see `dashboard.shared.memo`)."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self.__dict__.setdefault("_memo", Memo())
+        return memo
+
     def site_interval_table(self) -> pd.DataFrame:
-        """`result.site_interval_table()`, computed once per run and process (callers only read
-        it: the Results page's site controls and views both need it on every load)."""
-        tables = self.__dict__.setdefault("_tables", {})
-        if "site" not in tables:
-            tables["site"] = self.result.site_interval_table()
-        return tables["site"]
+        """`result.site_interval_table()`, computed once per run and process (read-only)."""
+        return self.memo.get("site_interval_table", self.result.site_interval_table)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled without the derived tables (recomputed where the run is read)."""
-        return {k: v for k, v in self.__dict__.items() if k != "_tables"}
+        """Pickled without the memo (it is rebuilt where the run is read)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
 
 
 @dataclass
