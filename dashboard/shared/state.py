@@ -4,7 +4,9 @@ Browser sessions keep their own work in `dcc.Store`s (the edited scenario, the l
 A run's full result is too big for the browser, so it lives in a disk cache on the server under an
 unguessable random token that only the session which made it holds: two sessions never see each
 other's runs. Nothing here is mutated after the app starts except that cache (process-safe, so
-the job workers that simulate can write to it) and the job manager (`dashboard.shared.jobs`).
+the job workers that simulate can write to it), the job manager (`dashboard.shared.jobs`), and
+what only saves work: the few runs read last, kept unpickled, and each run's memo of the figures
+pages built from it (a run never changes once made, so neither does what is derived from it).
 """
 
 from __future__ import annotations
