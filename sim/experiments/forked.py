@@ -97,6 +97,8 @@ def _fork_lane(
         reader.close()
         _die_with(parent)
         for index in indices:
+            if index == indices[-1]:
+                gc.disable()  # this process ends after its last item: its garbage goes with it
             try:
                 writer.send((index, True, fn(shared, items[index])))
             except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
