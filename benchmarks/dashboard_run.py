@@ -1,7 +1,9 @@
 """Where the time of a dashboard Run goes: worker start, simulation, journeys, storing, cards.
 
-Times each phase of the Run page's job in this process (as a warmed worker runs it), then the
-spawn of a fresh worker until it reports ready. Prints one line per phase and a JSON last line.
+Times each phase of the Run page's job in this process (as a warmed worker runs it): the
+simulation serially and spread over forked copies of this process (as the job worker runs it;
+the results must be identical), then the spawn of a fresh worker until it reports ready. Prints
+one line per phase and a JSON last line.
 Usage: PYTHONPATH=$PWD python benchmarks/dashboard_run.py [--replications N]
 """
 
@@ -10,16 +12,29 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import resource
 import tempfile
 import time
 from pathlib import Path
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished children (forked replications)."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _timed(results: dict[str, float], name: str, fn, *args, **kwargs):
-    start = time.perf_counter()
+    """Run fn, record its wall seconds as `name` and its CPU seconds as `name` + `_cpu`."""
+    start, cpu = time.perf_counter(), _cpu_s()
     value = fn(*args, **kwargs)
     results[name] = round(time.perf_counter() - start, 3)
-    print(f"{name:<28} {results[name]:7.3f} s")
+    results[f"{name}_cpu"] = round(_cpu_s() - cpu, 3)
+    print(f"{name:<28} {results[name]:7.3f} s  (CPU {results[f'{name}_cpu']:.3f} s)")
     return value
 
 
@@ -44,6 +59,10 @@ def main() -> None:
     reps = args.replications or api.DEFAULT_REPLICATIONS
     scenario = api.load(None)[0]
     result = _timed(t, "simulate_s", api.run, scenario, replications=reps, keep_logs=True)
+    forked = _timed(t, "simulate_forked_s", api.run, scenario, replications=reps,
+                    keep_logs=True, backend=api.forked_backend())  # fmt: skip
+    if not forked.summary.equals(result.summary) or not forked.intervals.equals(result.intervals):
+        raise SystemExit("the forked run's KPIs differ from the serial run's")
     journey = _timed(t, "journey_flows_s", api.journey_flows, result.logs, result.model)
     run = SessionRun(dataclasses.replace(result, logs={}), "bench", journey)
     with tempfile.TemporaryDirectory() as work:
@@ -63,6 +82,10 @@ def main() -> None:
     t["job_total_warm_s"] = round(
         sum(t[k] for k in ("simulate_s", "journey_flows_s", "store_result_s")), 3
     )
+    t["job_total_forked_s"] = round(
+        sum(t[k] for k in ("simulate_forked_s", "journey_flows_s", "store_result_s")), 3
+    )
+    t["load_avg"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(t))
 
 

@@ -43,9 +43,9 @@ __all__ = [  # the public names, including what the dashboard uses from deeper p
     "Progress", "RunResult", "Scenario", "ScenarioError", "StaffingResult", "SweepResult",
     "backtest", "bundled_scenarios",
     "calibrate_log", "ccsim_version", "compare", "compare_runs", "default_store", "erlang_a",
-    "erlang_c", "from_dict", "journey_flows", "list_results", "load", "open_result", "parse",
-    "reconcile", "roster_presence", "run", "run_currency", "run_model", "save_result", "schedule",
-    "staff", "sweep", "understaffed", "json_ready",
+    "erlang_c", "forked_backend", "from_dict", "journey_flows", "list_results", "load",
+    "open_result", "parse", "reconcile", "roster_presence", "run", "run_currency", "run_model",
+    "save_result", "schedule", "staff", "sweep", "understaffed", "json_ready",
 ]  # fmt: skip
 __all__ += [  # what-if edits on scenario dicts (sim.scenario.edits)
     "add_shift", "headcount_by_site", "horizon_dates", "peak_table", "remove_peak", "remove_shift",
@@ -122,6 +122,15 @@ def run(
                          precision=precision, max_replications=max_replications, log_dir=log_dir,
                          overrides=overrides, segment_days=segment_days,
                          overlap_days=overlap_days)  # fmt: skip
+
+
+def forked_backend(lanes: int | None = None) -> Backend:
+    """Replications in forked copies of this process (`sim.experiments.forked`): no start-up
+    cost, for a warm single-threaded process that runs short runs (the dashboard's job workers).
+    """
+    from sim.experiments.forked import ForkBackend
+
+    return ForkBackend(lanes)
 
 
 def run_model(

@@ -97,6 +97,7 @@ class JobManager:
             self._queue.append((job_id, fn, args))
             self._forget_old()
             self._start()
+            self._dispatch()  # to an idle worker now, not at the supervisor's next turn
         return job_id
 
     def status(self, job_id: str | None) -> Job | None:

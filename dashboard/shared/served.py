@@ -7,7 +7,7 @@ other state is shared between sessions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import flask
@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboard.shared.cards import OVERVIEW_CARDS, KpiCard, build_cards
 from dashboard.shared.format import fmt_threshold
+from dashboard.shared.memo import Memo
 from sim.api import CHANNELS
 from sim.results import RunResult
 
@@ -52,6 +53,7 @@ class DashboardData:
     cards: tuple[KpiCard, ...]
     intervals: pd.DataFrame
     currency: str = "USD"
+    memo: Memo = field(default_factory=Memo, compare=False, repr=False)  # figures built from it
 
     @property
     def queues(self) -> tuple[str, ...]:

@@ -4,7 +4,9 @@ Browser sessions keep their own work in `dcc.Store`s (the edited scenario, the l
 A run's full result is too big for the browser, so it lives in a disk cache on the server under an
 unguessable random token that only the session which made it holds: two sessions never see each
 other's runs. Nothing here is mutated after the app starts except that cache (process-safe, so
-the job workers that simulate can write to it) and the job manager (`dashboard.shared.jobs`).
+the job workers that simulate can write to it), the job manager (`dashboard.shared.jobs`), and
+what only saves work: the few runs read last, kept unpickled, and each run's memo of the figures
+pages built from it (a run never changes once made, so neither does what is derived from it).
 """
 
 from __future__ import annotations
@@ -13,25 +15,28 @@ import atexit
 import secrets
 import shutil
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import diskcache
 import flask
+import pandas as pd
 
 from dashboard.shared.jobs import JobManager
+from dashboard.shared.memo import Memo
 from sim import api
 from sim.api import Scenario
 from sim.results import RunResult
-
-#
 
 STATE_KEY = "CCSIM_DASHBOARD_STATE"
 STARTUP_TOKEN = "startup"
 RESULT_TTL_S = 12 * 3600  # a session's run stays on the server this long after it was made
 CACHE_LIMIT_BYTES = 2 * 1024**3
 TOKEN_BYTES = 16
+RECENT_RUNS = 4  # session runs kept unpickled in the server's memory, most recently read first
 
 
 @dataclass
@@ -41,6 +46,22 @@ class SessionRun:
     result: RunResult
     label: str
     journey: dict[str, Any] | None = None  # mean flows from the contact logs, see sim.kpis.journeys
+
+    @property
+    def memo(self) -> Memo:
+        """What pages derived from this run in this process (see `dashboard.shared.memo`)."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self.__dict__.setdefault("_memo", Memo())
+        return memo
+
+    def site_interval_table(self) -> pd.DataFrame:
+        """`result.site_interval_table()`, computed once per run and process (read-only)."""
+        return self.memo.get("site_interval_table", self.result.site_interval_table)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the memo (it is rebuilt where the run is read)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
 
 
 @dataclass
@@ -52,6 +73,8 @@ class AppState:
     work_dir: Path
     bundled: dict[str, Path] = field(default_factory=dict)
     jobs: JobManager = field(default_factory=JobManager)
+    _recent: OrderedDict[str, SessionRun] = field(default_factory=OrderedDict, repr=False)
+    _recent_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def scenario(self) -> Scenario:
@@ -72,9 +95,19 @@ class AppState:
             return self.startup
         if not isinstance(token, str) or not token:
             return None
+        with self._recent_lock:
+            if token in self._recent:  # a run never changes once stored: no need to re-read it
+                self._recent.move_to_end(token)
+                return self._recent[token]
         with self.cache() as cache:
             run = cache.get(token)
-        return run if isinstance(run, SessionRun) else None
+        if not isinstance(run, SessionRun):
+            return None
+        with self._recent_lock:
+            self._recent[token] = run
+            while len(self._recent) > RECENT_RUNS:
+                self._recent.popitem(last=False)
+        return run
 
 
 def results_cache(work_dir: Path) -> diskcache.Cache:

@@ -46,7 +46,8 @@ def serve(conn: Connection, parent_pid: int) -> None:
     """Serve jobs over `conn` until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C goes to the server, which stops us
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
-    import sim.api  # noqa: F401 - warm: the first job does not pay for the imports
+    import dashboard.shared.state  # noqa: F401 - warm: the first job does not pay for the
+    import sim.api  # noqa: F401 - imports (the simulator, the results cache every job writes)
 
     conn.send(("ready", None, None))
     while True:

@@ -28,16 +28,15 @@ def summarize(values: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     n = grouped.count()
     sd = grouped.std(ddof=1)
     se = sd / np.sqrt(n)
-    t = pd.DataFrame(
-        stats.t.ppf(0.975, np.maximum(n.to_numpy() - 1, 1)), index=n.index, columns=n.columns
+    dof, where = np.unique(np.maximum(n.to_numpy() - 1, 1), return_inverse=True)
+    t = pd.DataFrame(  # the quantile once per distinct df, not once per cell
+        stats.t.ppf(0.975, dof)[where].reshape(n.shape), index=n.index, columns=n.columns
     )
     half = (t * se).where(n > 1)
-    for col in mean.columns:  # a mean leaves the range only by rounding (occupancy 1 + 1e-15)
-        mean[col] = mean[col].clip(*value_range(col))
-    low, high = mean - half, mean + half
-    for col in mean.columns:
-        lo, hi = value_range(col)
-        low[col], high[col] = low[col].clip(lower=lo, upper=hi), high[col].clip(lo, hi)
+    lo, hi = _ranges(mean.columns)
+    # a mean leaves the range only by rounding (occupancy 1 + 1e-15); bounds as pandas' clip
+    mean = _clipped(mean, lo, hi)
+    low, high = _clipped(mean - half, lo, hi), _clipped(mean + half, lo, hi)
     return (
         pd.concat(
             {
@@ -52,3 +51,17 @@ def summarize(values: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         .swaplevel(0, 1, axis=1)
         .sort_index(axis=1)
     )
+
+
+def _ranges(columns: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's (low, high) KPI range from the registry, as arrays."""
+    bounds = np.array([value_range(col) for col in columns], dtype=float).reshape(-1, 2)
+    return bounds[:, 0], bounds[:, 1]
+
+
+def _clipped(frame: pd.DataFrame, lo: np.ndarray, hi: np.ndarray) -> pd.DataFrame:
+    """`frame` with each column clipped to its range, NaN kept (one numpy pass, not per column)."""
+    values = frame.to_numpy(dtype=float)
+    values = np.where(values < lo, lo, values)
+    values = np.where(values > hi, hi, values)
+    return pd.DataFrame(values, index=frame.index, columns=frame.columns)

@@ -44,11 +44,17 @@ class RepOutcome:
 
 
 def run_task(model: Model, task: RepTask) -> RepOutcome:
-    """Simulate one replication and compute its KPIs (module-level, so workers can pickle it)."""
+    """Simulate one replication and compute its KPIs (module-level, so workers can pickle it).
+
+    A caller that has switched the cyclic collector off (a forked process about to exit, see
+    `sim.experiments.forked`) also skips the collection after the simulation.
+    """
+    collect = gc.isenabled()
     with _cyclic_gc_paused():
         started = time.perf_counter()
         log = simulate(model, task.seed, task.replication)
-        gc.collect()  # the engine's reference cycles: free its per-contact lists before the KPIs
+        if collect:  # the engine's reference cycles: free its per-contact lists before the KPIs
+            gc.collect()
         simulated = time.perf_counter()
         kpis = compute_kpis(log, model)
         done = time.perf_counter()

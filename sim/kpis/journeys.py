@@ -45,28 +45,38 @@ QUEUE_ENDS = {
 
 
 def log_flows(log: ContactLog, model: Model) -> Counter[tuple[str, str]]:
-    """Contacts per (from, to) step of one replication, for arrivals in the measured window."""
+    """Contacts per (from, to) step of one replication, for arrivals in the measured window.
+
+    Counted per distinct (origin, status, resolved, went through the bot) in bulk, then each
+    combination's contacts follow the same steps.
+    """
     keep = (log.arrival_s >= model.warmup_s) & (log.arrival_s < model.measure_end_s)
-    origin = np.asarray(ORIGIN_NAMES, dtype=object)[log.origin[keep]]
-    status = np.asarray(STATUS_NAMES, dtype=object)[log.status[keep]]
-    resolved = log.resolved[keep]
-    in_bot = log.in_bot_s[keep] > 0
+    shape = (len(ORIGIN_NAMES), len(STATUS_NAMES), 2, 2)
+    code = np.ravel_multi_index(
+        (log.origin[keep], log.status[keep], log.resolved[keep] == 1, log.in_bot_s[keep] > 0),
+        shape,
+    )
+    counts = np.bincount(code, minlength=int(np.prod(shape)))
     flows: Counter[tuple[str, str]] = Counter()
-    for o, s, r, b in zip(origin, status, resolved, in_bot, strict=True):
-        source = ORIGIN_LABELS[o]
-        if b:
-            flows[(source, BOT)] += 1
-            if s in BOT_ENDS:
-                flows[(BOT, BOT_ENDS[s])] += 1
-                continue
-            flows[(BOT, QUEUE)] += 1
-        else:
-            flows[(source, QUEUE)] += 1
-        if s == "completed":
-            flows[(QUEUE, RESOLVED if r == 1 else UNRESOLVED)] += 1
-        else:
-            flows[(QUEUE, QUEUE_ENDS.get(s, OPEN))] += 1
+    for flat in np.flatnonzero(counts).tolist():
+        o, s, r, b = np.unravel_index(flat, shape)
+        for step in _steps(ORIGIN_NAMES[o], STATUS_NAMES[s], bool(r), bool(b)):
+            flows[step] += int(counts[flat])
     return flows
+
+
+def _steps(origin: str, status: str, resolved: bool, in_bot: bool) -> list[tuple[str, str]]:
+    """The (from, to) steps of one contact with this origin, status, resolution and bot visit."""
+    source = ORIGIN_LABELS[origin]
+    if in_bot:
+        if status in BOT_ENDS:
+            return [(source, BOT), (BOT, BOT_ENDS[status])]
+        steps = [(source, BOT), (BOT, QUEUE)]
+    else:
+        steps = [(source, QUEUE)]
+    if status == "completed":
+        return [*steps, (QUEUE, RESOLVED if resolved else UNRESOLVED)]
+    return [*steps, (QUEUE, QUEUE_ENDS.get(status, OPEN))]
 
 
 def journey_flows(logs: dict[int, ContactLog], model: Model) -> dict[str, Any] | None:

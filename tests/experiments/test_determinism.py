@@ -33,9 +33,19 @@ def serial(scenario):
     return api.run(scenario, replications=4, seed=SEED, workers=1)
 
 
-@pytest.mark.parametrize("backend", [{"workers": 2}, {"dask": "local", "workers": 2}])
+@pytest.mark.parametrize(
+    "backend",
+    [
+        {"workers": 2},
+        {"dask": "local", "workers": 2},
+        {"backend": api.forked_backend()},
+        {"backend": api.forked_backend(3)},
+    ],
+    ids=["processes", "dask", "forked", "forked-3-lanes"],
+)
 def test_same_numbers_on_every_backend(scenario, serial, backend):
-    """--workers 2 and --dask local give exactly the KPIs, intervals and JSON of --workers 1."""
+    """--workers 2, --dask local and forked copies of this process (one lane per replication or
+    fewer lanes than replications) give exactly the KPIs, intervals and JSON of --workers 1."""
     other = api.run(scenario, replications=4, seed=SEED, **backend)
     pd.testing.assert_frame_equal(serial.summary, other.summary, check_exact=True)
     pd.testing.assert_frame_equal(serial.intervals, other.intervals, check_exact=True)

@@ -24,11 +24,13 @@ from dashboard.pages.lab.figures import (
 from dashboard.pages.lab.queue import THRESHOLD_S, LabParams, lab_job
 from dashboard.pages.lab.table import comparison_table, formula_vs_simulation
 from dashboard.shared.job_controls import JobControls, job_parts, register_job
+from dashboard.shared.memo import Memo
 
 dash.register_page(
     __name__, path="/lab", name="Queueing lab", title="Queueing lab · ccsim", order=6
 )
 
+FORMULA_VIEWS = Memo(64)  # slider settings -> the figures and table without simulated points
 SLIDERS = (
     ("lab-rate", "Arrival rate (contacts per hour)", 10, 600, 10, 120),
     ("lab-aht", "Average handle time (minutes)", 1, 15, 0.5, 4),
@@ -87,14 +89,18 @@ def draw(
     status += f" Model: {model_name(p)}; service level within {THRESHOLD_S:g} s."
     warning = unstable_message(p)
     banner = html.Div(warning, className="error-box", role="alert") if warning else None
-    return (
-        erlang_figure(p, match),
-        pooling_figure(p, match),
-        variability_figure(p, match),
-        status,
-        comparison_table(formula_vs_simulation(p, match)),
-        banner,
-    )
+
+    def views() -> tuple[Any, Any, Any, Any]:
+        return (
+            erlang_figure(p, match),
+            pooling_figure(p, match),
+            variability_figure(p, match),
+            comparison_table(formula_vs_simulation(p, match)),
+        )
+
+    # Without simulated points the views are formulas of the sliders alone: built once each.
+    erlang, pooling, variability, table = views() if match else FORMULA_VIEWS.get(p, views)
+    return erlang, pooling, variability, status, table, banner
 
 
 def prepare(_state: Any, *values: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:

@@ -47,12 +47,12 @@ def offered_handled(queue: str | None, day: str | None = None) -> go.Figure:
     data = current_data()
     if queue not in (None, ALL_QUEUES, *data.queues):
         raise PreventUpdate
-    return figures.offered_handled_figure(
-        data.intervals,
-        None if queue in (None, ALL_QUEUES) else queue,
-        data.reporting_timezone,
-        data.interval_minutes,
-        _day(day, data),
+    picked, on_day = None if queue in (None, ALL_QUEUES) else queue, _day(day, data)
+    return data.memo.get(
+        ("offered_handled", picked, on_day),
+        lambda: figures.offered_handled_figure(
+            data.intervals, picked, data.reporting_timezone, data.interval_minutes, on_day
+        ),
     )
 
 
@@ -64,8 +64,12 @@ def service_level(queues: list[str] | None, day: str | None = None) -> go.Figure
         raise PreventUpdate
     labels = {q: label for q, label in data.queue_labels.items() if q in chosen}
     colors = {q: PALETTE[i % len(PALETTE)] for i, q in enumerate(data.queues)}
-    return figures.service_level_figure(
-        data.intervals, labels, data.reporting_timezone, _day(day, data), colors
+    on_day = _day(day, data)
+    return data.memo.get(
+        ("service_level", tuple(labels), on_day),
+        lambda: figures.service_level_figure(
+            data.intervals, labels, data.reporting_timezone, on_day, colors
+        ),
     )
 
 
@@ -74,7 +78,11 @@ def occupancy(clock: str, day: str | None = None) -> go.Figure:
     if clock not in ("utc", "local"):
         raise PreventUpdate
     data = current_data()
-    return figures.occupancy_figure(data.intervals, data.site_timezones, clock, _day(day, data))
+    on_day = _day(day, data)
+    return data.memo.get(
+        ("occupancy", clock, on_day),
+        lambda: figures.occupancy_figure(data.intervals, data.site_timezones, clock, on_day),
+    )
 
 
 def _panel(children: list, note: str | None = None) -> html.Section:

@@ -95,8 +95,10 @@ def intraday(
     labels = {q: label for q, label in queue_labels(run.result.model).items()
               if q in set(queues or ())}  # fmt: skip
     zone = run.result.model.scenario.reporting.timezone
-    return fr.intraday_figure(
-        run.result.interval_table(), metric, labels, zone, None if day in (None, WHOLE) else day
+    on_day = None if day in (None, WHOLE) else day
+    return run.memo.get(
+        ("intraday", metric, tuple(labels), on_day),
+        lambda: fr.intraday_figure(run.result.interval_table(), metric, labels, zone, on_day),
     )
 
 
@@ -107,15 +109,20 @@ def heatmaps(token: str | None, clock: str, state: AppState | None = None):
     run = _run(token, state)
     model = run.result.model
     zones = dict(zip(model.site_names, model.site_timezones, strict=True))
-    table = run.result.interval_table()
-    return (
-        fr.heatmap_figure(table, zones, "occupancy", clock),
-        fr.heatmap_figure(table, zones, "sl_answered", clock),
-    )
+
+    def build() -> tuple[go.Figure, go.Figure]:
+        table = run.result.interval_table()
+        return (
+            fr.heatmap_figure(table, zones, "occupancy", clock),
+            fr.heatmap_figure(table, zones, "sl_answered", clock),
+        )
+
+    return run.memo.get(("heatmaps", clock), build)
 
 
 def journey(token: str | None, state: AppState | None = None) -> go.Figure:
-    return fr.sankey_figure(_run(token, state).journey)
+    run = _run(token, state)
+    return run.memo.get("sankey", lambda: fr.sankey_figure(run.journey))
 
 
 DOWNLOADS = {  # table -> (file name suffix, CSV writer, Parquet writer)

@@ -17,7 +17,7 @@ from dashboard.pages.results import site_figures as sf
 from dashboard.shared.cards import channel_targets
 from dashboard.shared.clock import day_label
 from dashboard.shared.plotting import placeholder
-from dashboard.shared.state import AppState, app_state
+from dashboard.shared.state import AppState, SessionRun, app_state
 from sim.api import CHANNELS
 from sim.kpis.registry import kpi
 
@@ -32,11 +32,11 @@ HEAT_OPTIONS = [{"label": sf.title_case(kpi(m).label), "value": m} for m in sf.H
 OLD_RUN = "This run was made before per-site interval KPIs were recorded: run it again to see them"
 
 
-def _table(token: str | None, state: AppState | None) -> tuple[RunResult, pd.DataFrame]:
+def _run(token: str | None, state: AppState | None) -> SessionRun:
     run = (state or app_state()).get(token)
     if run is None:
         raise PreventUpdate
-    return run.result, run.result.site_interval_table()
+    return run
 
 
 def busiest_day(table: pd.DataFrame) -> str | None:
@@ -48,7 +48,8 @@ def busiest_day(table: pd.DataFrame) -> str | None:
 
 def site_controls(token: str | None, state: AppState | None = None):
     """Channel and day options for the run: channels in scenario order, days on its calendar."""
-    result, table = _table(token, state)
+    run = _run(token, state)
+    result, table = run.result, run.site_interval_table()
     if table.empty:
         return [], None, [], None
     present = set(table["channel"])
@@ -73,7 +74,17 @@ def site_views(
     state: AppState | None = None,
 ) -> tuple[list[Any], Any, str]:  # fmt: skip
     """Per-site charts, the interval x site heatmap, and the note naming the grey threshold."""
-    result, table = _table(token, state)
+    run = _run(token, state)
+    return run.memo.get(
+        ("site_views", channel, day, basis, metric),
+        lambda: _site_views(run.result, run.site_interval_table(), channel, day, basis, metric),
+    )
+
+
+def _site_views(
+    result: RunResult, table: pd.DataFrame, channel: str | None, day: str | None, basis: str,
+    metric: str,
+) -> tuple[list[Any], Any, str]:  # fmt: skip
     if table.empty:
         return (
             [html.P(OLD_RUN, className="panel-note")],

@@ -24,11 +24,16 @@ def simulate_run(
     label: str,
     replications: int,
     seed: int,
+    forked: bool = False,
 ) -> tuple[str, SessionRun, dict[str, Any]]:
-    """Run `scenario`, keep it under a new token: (token, run, the session's entry for it)."""
-    result = api.run(
-        scenario, replications=replications, seed=seed, progress=progress, keep_logs=True
-    )
+    """Run `scenario`, keep it under a new token: (token, run, the session's entry for it).
+
+    `forked`: spread the replications over forked copies of this process (a job worker's own
+    cores; never in the multi-threaded server), with the same results.
+    """
+    backend = api.forked_backend() if forked else None
+    result = api.run(scenario, replications=replications, seed=seed, progress=progress,
+                     keep_logs=True, backend=backend)  # fmt: skip
     run = SessionRun(
         dataclasses.replace(result, logs={}), label, api.journey_flows(result.logs, result.model)
     )
@@ -46,5 +51,7 @@ def run_job(
 ) -> dict[str, Any]:
     """The job the worker runs: the session's entry, with the wall time for the status line."""
     progress(0, replications)
-    _token, run, entry = simulate_run(progress, work_dir, scenario, label, replications, seed)
+    _token, run, entry = simulate_run(
+        progress, work_dir, scenario, label, replications, seed, forked=True
+    )
     return {**entry, "wall_time_s": run.result.wall_time_s}

@@ -28,7 +28,7 @@ from sim.api import ScenarioError
 dash.register_page(__name__, path="/run", name="Run", title="Run · ccsim", order=2)
 
 MAX_REPLICATIONS = 50
-PROGRESS_INTERVAL_MS = 200
+PROGRESS_INTERVAL_MS = 100
 
 
 def check_inputs(replications: Any, seed: Any) -> tuple[int, int]:
