@@ -99,8 +99,13 @@ def cli_problems(words: list[str]) -> list[str]:
     return problems
 
 
-OTHER_TOOLS = {"--headless": "pytest", "--nworkers": "dask worker", "--nthreads": "dask worker",
-               "--long": "benchmarks/scale.py"}  # fmt: skip
+OTHER_TOOLS = {"--headless": "pytest", "--nworkers": "dask worker", "--nthreads": "dask worker"}
+
+
+def _benchmark_options() -> set[str]:
+    """Options the benchmark scripts' argument parsers declare (the docs show how to run them)."""
+    pattern = re.compile(r"""add_argument\(\s*["'](--[\w-]+)["']""")
+    return {m for f in (ROOT / "benchmarks").glob("*.py") for m in pattern.findall(f.read_text())}
 
 
 def _all_options(command: Any) -> set[str]:
@@ -131,7 +136,7 @@ def test_doc_commands_are_accepted_by_the_cli(extract):
 def test_options_named_in_prose_exist():
     """Every `--option` a doc names, even outside a command line, is an option of some ccsim
     command (or of the few other tools the docs show: pytest, dask, a benchmark script)."""
-    known = _all_options(CLI) | {"--help", "--version", *OTHER_TOOLS}
+    known = _all_options(CLI) | {"--help", "--version", *OTHER_TOOLS} | _benchmark_options()
     unknown = [f"{doc.name}: {name}" for doc in DOCS
                for name in re.findall(r"(?<![\w-])--[a-z][\w-]*", doc.read_text())
                if name not in known]  # fmt: skip
