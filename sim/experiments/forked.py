@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any
 
-from sim.experiments.backends import Done
+from sim.experiments.backends import Done, SerialBackend
 
 MAX_LANES = 8
 PR_SET_PDEATHSIG = 1
@@ -44,7 +44,7 @@ class ForkBackend:
         """`[fn(shared, item) for item in items]`, computed in forked children."""
         lanes = max(1, min(len(items), self.lanes or MAX_LANES))
         if len(items) <= 1 or not hasattr(os, "fork"):
-            return _serial(fn, shared, items, done)
+            return SerialBackend().map(fn, shared, items, done)
         children: dict[Connection, int] = {}
         finished = False
         try:
@@ -69,15 +69,6 @@ class ForkBackend:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _serial(fn: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], done: Done | None):
-    out = []
-    for item in items:
-        out.append(fn(shared, item))
-        if done is not None:
-            done(len(out))
-    return out
 
 
 def _fork_lane(
