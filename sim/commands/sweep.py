@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 import yaml
 from rich.table import Table
@@ -21,7 +20,7 @@ from sim.experiments.backends import auto_workers, make_backend
 from sim.experiments.store import RunStore
 from sim.experiments.sweep import SweepResult, load_grid, point_models, run_sweep
 from sim.experiments.sweep_plots import write_plots
-from sim.kpis.registry import ALL_CHANNELS, CHANNEL_HEADLINE, HEADLINE, format_value, kpi
+from sim.kpis.registry import HEADLINE, format_value, kpi
 from sim.output import check_out_dir
 from sim.render.cells import half_width, money_header
 from sim.render.fit import Grid, fit
@@ -130,15 +129,7 @@ def sweep_tables(result: SweepResult, width: int) -> list[Table]:
     """One row per point: its values and the headline KPIs (mean ± CI half-width), service level
     and ASA per channel (never blended), the KPI columns folded into several tables when they do
     not fit `width`."""
-    frames: dict[tuple[str, str | None], pd.DataFrame] = {}
-    for metric in CHANNEL_HEADLINE:
-        per_channel = result.by_channel(metric)
-        for ch in ALL_CHANNELS:
-            if (per_channel["key"] == ch).any():
-                frames[metric, ch] = per_channel[per_channel["key"] == ch].set_index("point")
-    for metric in HEADLINE:
-        if metric not in CHANNEL_HEADLINE:
-            frames[metric, None] = result.overall(metric).set_index("point")
+    frames = {(m, ch): data.set_index("point") for m, ch, data in result.series(HEADLINE)}
     grid = Grid(
         f"{result.base.name}: {len(result.points)} points x {result.replications} replications, "
         f"seed {result.seed} (mean ± 95% CI half-width)",

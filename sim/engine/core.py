@@ -246,7 +246,7 @@ class Engine(ChatMixin, JourneyMixin):
     def _settle_given_up(self, end_time: float) -> float:
         """At the end of the run, abandon the lazy-patience contacts whose patience ran out by
         `end_time` (by any time, in drain mode); the run's end time after them."""
-        drain = end_time == _INF or self.model.drain
+        drain = self.model.drain
         for c, q in enumerate(self.queue):
             if not self.lazy_patience[c]:
                 continue

@@ -32,7 +32,7 @@ from sim.experiments.backends import Backend, SerialBackend
 from sim.experiments.overrides import override_scenario, parse_override
 from sim.experiments.replications import Replications
 from sim.experiments.tasks import RepOutcome, RepTask, run_task
-from sim.kpis.registry import CHANNEL_HEADLINE, HEADLINE
+from sim.kpis.registry import ALL_CHANNELS, CHANNEL_HEADLINE, HEADLINE
 from sim.model import Model, compile_model
 from sim.scenario import Scenario
 
@@ -117,6 +117,19 @@ class SweepResult:
         t = self.table
         sel = (t["dimension"] == "channel") & (t["metric"] == metric)
         return t.loc[sel, ["point", "key", *self.grid.paths, *STAT_COLUMNS]].reset_index(drop=True)
+
+    def series(self, metrics: Sequence[str]) -> list[tuple[str, str | None, pd.DataFrame]]:
+        """(KPI, channel, its points) for each of `metrics` the sweep has: service level and ASA
+        per channel (never blended; channel None for the others, overall)."""
+        out: list[tuple[str, str | None, pd.DataFrame]] = []
+        for metric in metrics:
+            if metric in CHANNEL_HEADLINE:
+                data = self.by_channel(metric)
+                out += [(metric, ch, data[data["key"] == ch].reset_index(drop=True))
+                        for ch in ALL_CHANNELS if (data["key"] == ch).any()]  # fmt: skip
+            elif not (data := self.overall(metric)).empty:
+                out.append((metric, None, data))
+        return out
 
     def to_json(self) -> dict[str, Any]:
         """Grid, provenance and the headline KPIs (mean and CI) of every point."""

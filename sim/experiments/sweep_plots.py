@@ -9,42 +9,19 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.experiments.sweep import SweepResult
-from sim.kpis.registry import (
-    ALL_CHANNELS,
-    CHANNEL_HEADLINE,
-    HEADLINE,
-    SHARE,
-    axis_label,
-    kpi,
-    scale,
-)
+from sim.kpis.registry import HEADLINE, SHARE, axis_label, kpi, scale
 
 PLOTTED = (*HEADLINE, "cost_per_contact")
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
 
 
-def panels(result: SweepResult) -> list[tuple[str, str | None, pd.DataFrame]]:
-    """(KPI, channel, its points) of every panel: service level and ASA per channel (never
-    blended), the other headline KPIs overall; only those the sweep has."""
-    out: list[tuple[str, str | None, pd.DataFrame]] = []
-    for metric in PLOTTED:
-        if metric in CHANNEL_HEADLINE:
-            data = result.by_channel(metric)
-            out += [(metric, ch, data[data["key"] == ch].reset_index(drop=True))
-                    for ch in ALL_CHANNELS if (data["key"] == ch).any()]  # fmt: skip
-        elif not (data := result.overall(metric)).empty:
-            out.append((metric, None, data))
-    return out
-
-
 def sweep_figure(result: SweepResult) -> go.Figure:
     """A grid of panels, one per headline KPI (per channel for SL and ASA) in the sweep."""
-    shown = panels(result)
+    shown = result.series(PLOTTED)
     cols = 2 if len(shown) > 1 else 1
     rows = max(1, math.ceil(len(shown) / cols))
     currency = result.base.costs.currency
