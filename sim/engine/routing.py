@@ -5,7 +5,8 @@ The engine asks two questions, both in plain Python on its idle pools and queues
 and `pull(levels)` (the contact for a freed agent, from the queues it serves by level). The default,
 `longest_idle`, is the engine's own pair of methods and is left untouched. The others either
 reorder the levels once at start-up (`group_order`, `most_proficient`: no run-time cost), or
-replace one of the two methods (`priority_aging` replaces `pull`; `reservation` both).
+replace one of the two methods (`priority_aging` replaces `pull`; `reservation` both, and the
+chat variant of `find_idle`).
 
 - `longest_idle`: the longest-idle agent of the best skill level; a freed agent takes the oldest
   contact of the best (skill level, priority) of its queues.
@@ -54,6 +55,7 @@ def install(engine: Engine) -> None:
         _tag_secondary(engine, reserved)
         k = rules.reserve_agents
         engine._find_idle = _reserving_find(engine, k)  # type: ignore[method-assign]
+        engine._find_chat_agent = _reserving_chat_find(engine, engine._find_chat_agent, k)  # type: ignore[method-assign]
         engine._pull = _reserving_pull(engine, engine._pull, k, reserved)  # type: ignore[method-assign]
 
 
@@ -156,6 +158,24 @@ def _reserving_find(engine: Engine, k: int):
         return -1
 
     return find
+
+
+def _reserving_chat_find(engine: Engine, find, k: int):
+    """A `find_chat_agent` that, at secondary levels, gives a chat to a group's agents (idle or
+    with a free slot) only while more than k of the group are idle, as `_reserving_find` does for
+    idle agents: else a busy agent's free slot would take a new chat before the queue's."""
+    idle = engine.idle
+
+    def reserving(levels: list[list[int]]) -> int:
+        allowed = []
+        for lv in levels:
+            if isinstance(lv, SecondaryLevel):
+                lv = [g for g in lv if len(idle[g]) > k]
+            if lv:
+                allowed.append(lv)
+        return find(allowed)
+
+    return reserving
 
 
 def _reserving_pull(engine: Engine, pull, k: int, reserved: list[bool]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from helpers import compiled, single_queue
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim.engine import generate_demand, simulate
@@ -165,6 +165,121 @@ def test_conservation_and_causality(data, seed):
 
 @settings(max_examples=25, deadline=None)
 @given(data=small_centers(), seed=st.integers(0, 2**32 - 1))
+@example(
+    data={
+        "horizon": {"start": "2026-01-05", "days": 1.0, "drain": False},
+        "channels": {
+            "chat": {"max_concurrency": 3, "aht_factor_by_concurrency": [1.0, 1.0, 1.0]},
+            "voice": {"lines": None},
+        },
+        "demand": [
+            {
+                "name": "q0",
+                "channel": "chat",
+                "language": "en",
+                "timezone": "UTC",
+                "volume_per_day": 2902.101939562044,
+                "handle_time": {"dist": "exponential", "mean_s": 30.0},
+                "patience": None,
+                "priority": 1,
+                "day_factor_cv": 0.0,
+                "acw": {"dist": "exponential", "mean_s": 5.0},
+                "bot": {
+                    "share": 0.0,
+                    "time": {"dist": "exponential", "mean_s": 10.0},
+                    "outcomes": {
+                        "resolved": 0.0,
+                        "escalated": 0.0,
+                        "abandoned": 0.0,
+                        "retry_later": 1.0,
+                    },
+                    "escalation": {"handle_time_factor": 1.0, "patience_factor": 0.3},
+                    "retry": {"delay": {"dist": "exponential", "mean_s": 60.0}},
+                    "concurrency_limit": None,
+                },
+                "home_sites": ["s"],
+            }
+        ],
+        "sites": [
+            {
+                "name": "s",
+                "timezone": "UTC",
+                "location": "onshore",
+                "groups": [
+                    {
+                        "name": "g0",
+                        "skills": [{"language": "en", "channel": "chat"}],
+                        "shifts": [{"start": "00:00", "end": "00:30", "headcount": 0}],
+                        "workforce": {
+                            "off_phone": [
+                                {"after_start_h": 0.0, "duration_min": 5.0, "stagger_min": 0.0},
+                                {"after_start_h": 0.0, "duration_min": 5.0, "stagger_min": 0.0},
+                            ]
+                        },
+                    }
+                ],
+            },
+            {
+                "name": "far",
+                "timezone": "UTC",
+                "location": "offshore",
+                "groups": [
+                    {
+                        "name": "g1",
+                        "skills": [
+                            {
+                                "language": "en",
+                                "channel": "chat",
+                                "level": "primary",
+                                "proficiency": 0.5,
+                                "acw_factor": 0.5,
+                                "fcr": 0.0,
+                            }
+                        ],
+                        "shifts": [{"start": "00:00", "end": "00:30", "headcount": 0}],
+                        "workforce": {"off_phone": []},
+                    },
+                    {
+                        "name": "g2",
+                        "skills": [
+                            {
+                                "language": "en",
+                                "channel": "chat",
+                                "level": "secondary",
+                                "proficiency": 1.1404312568571444,
+                                "acw_factor": 1.6130037029115036,
+                                "fcr": 0.0,
+                            }
+                        ],
+                        "shifts": [
+                            {"start": "13:00", "end": "00:30", "headcount": 1},
+                            {"start": "13:00", "end": "00:30", "headcount": 3},
+                        ],
+                        "workforce": {
+                            "off_phone": [
+                                {
+                                    "after_start_h": 2.518726328428726,
+                                    "duration_min": 5.0,
+                                    "stagger_min": 8.61600276240734,
+                                },
+                                {"after_start_h": 0.0, "duration_min": 5.0, "stagger_min": 0.0},
+                            ]
+                        },
+                    },
+                ],
+            },
+        ],
+        "routing": {
+            "policy": "reservation",
+            "reserve_agents": 3,
+            "aging_weights": {"q0": 3.4761643955219794},
+            "by_type": {},
+            "overflow": [{"from_site": "s", "to_site": "far", "after_s": 0.0}],
+        },
+        "busyness": {"cv": 0.0},
+    },
+    seed=0,
+).via("discovered failure")
 def test_fcfs_within_each_queue(data, seed):
     """Within one queue, contacts are answered in the order they entered the queue (after any
     bot session, so not always in the order they arrived)."""
