@@ -149,6 +149,9 @@ class JourneyMixin(EngineState):
             self.issue_status[self.issue_of[cid]] = ISSUE_ABANDONED
         else:
             self.status[cid] = BOT_DEFERRED
+            if self.attempt[cid] >= jt.bot_retry_max[c]:  # out of tries: the customer gives up
+                self.issue_status[self.issue_of[cid]] = ISSUE_ABANDONED
+                return
             delay = (
                 self.u_bot_retry[cid] if first
                 else self._later("bot_retry", cid, jt.bot_retry_delay[c])

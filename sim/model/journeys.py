@@ -36,6 +36,7 @@ class JourneyTables:
     escalation_patience_factor: list[float]
     bot_retry_type: list[int]  # type a deferred customer comes back as
     bot_retry_delay: list[Sampler | None]
+    bot_retry_max: list[int]  # contacts per issue after which a deferred customer gives up
     # callbacks (virtual hold)
     has_callback: list[bool]
     callback_offer_s: list[float]  # offered when the expected wait exceeds this
@@ -91,6 +92,7 @@ def journey_tables(scenario: Scenario) -> JourneyTables:
         escalation_patience_factor=[b.escalation.patience_factor if b else 1.0 for b in bots],
         bot_retry_type=retry_type,
         bot_retry_delay=[_sampler(b.retry.delay) if b and b.retry else None for b in bots],
+        bot_retry_max=[b.retry.max_attempts if b and b.retry else 0 for b in bots],
         has_callback=[cb is not None for cb in cbs],
         callback_offer_s=[cb.offer_when_expected_wait_s if cb else np.inf for cb in cbs],
         callback_accept=[cb.accept_probability if cb else 0.0 for cb in cbs],

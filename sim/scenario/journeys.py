@@ -40,10 +40,15 @@ class Escalation(Frozen):
 
 
 class Retry(Frozen):
-    """A customer the bot sent away comes back after `delay`, possibly as another contact type."""
+    """A customer the bot sent away comes back after `delay`, possibly as another contact type,
+    while the issue has had fewer than `max_attempts` contacts; at the last one it gives up (so
+    every journey ends, even when the bot sends everyone away)."""
 
     delay: Distribution
     as_type: str | None = Field(None, description="contact type name to return as; default same")
+    max_attempts: PositiveInt = Field(
+        3, description="contacts per issue, the first included; sent away at the last, it gives up"
+    )
 
 
 class Bot(Frozen):

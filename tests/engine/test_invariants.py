@@ -125,7 +125,7 @@ def _journeys(draw, channel: str, i: int, n_types: int) -> dict:
                 "handle_time_factor": draw(st.floats(1, 1.5)),
                 "patience_factor": draw(st.floats(0.3, 1)),
             },  # fmt: skip
-            "retry": {"delay": delay},
+            "retry": {"delay": delay, "max_attempts": draw(st.integers(1, 3))},
             "concurrency_limit": draw(st.one_of(st.none(), st.integers(1, 5))),
         }
     if draw(st.booleans()):

@@ -104,6 +104,24 @@ def test_bot_time_and_cost():
     assert np.all(log.queued_s[queued] - log.arrival_s[queued] >= log.in_bot_s[queued] - 1e-9)
 
 
+def test_customers_sent_away_by_the_bot_give_up_after_max_attempts():
+    """A bot that sends every customer away: each issue comes back until it has had
+    `retry.max_attempts` contacts, then is abandoned, so a drain run ends (it looped forever)."""
+    data = single_queue(rate_per_s=0.01, agents=2, patience_s=None, days=0.25, drain=True)
+    data["demand"][0]["bot"] = {
+        "share": 1.0,
+        "time": {"dist": "exponential", "mean_s": 10},
+        "outcomes": {"resolved": 0.0, "escalated": 0.0, "retry_later": 1.0},
+        "retry": {"delay": {"dist": "exponential", "mean_s": 60}, "max_attempts": 4},
+    }
+    log = simulate(compiled(data), 3)
+    issues = len(log.issue_status)
+    assert issues > 0 and len(log) == 4 * issues
+    assert np.all(log.issue_contacts == 4)
+    assert log.issue_counts()["abandoned"] == issues
+    assert log.status_counts()["bot_deferred"] == len(log)
+
+
 def _journey_center() -> dict:
     """Everything at once: bot with every outcome, repeats, redials, callbacks, lines (few)."""
     data = single_queue(rate_per_s=0.08, agents=20, patience_s=120, days=1)
