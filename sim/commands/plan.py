@@ -22,20 +22,23 @@ from sim.errors import ScenarioError
 
 
 def weeks_table(result) -> Table:
-    """One row per week, all groups together; fits 80 columns."""
+    """One row per week, all groups together; fits 80 columns. Money in the scenario's currency,
+    named in the cost column's header (the plan's figures are in no other unit)."""
     bw = result.by_week()
+    currency = result.setup.scenario.costs.currency
     table = Table(title=f"{result.setup.plan.name}: FTE per week", title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False,
                   caption="required: scheduled FTE (shrinkage included); avail.: effective FTE + "
                   "overtime - undertime; *: some group short (see below); train.: in training; "
-                  "attr.: leavers; cost: thousands per week",
+                  f"attr.: leavers; {currency} k: cost per week, thousands of {currency}",
                   caption_justify="left")  # fmt: skip
     cols = [("week", "week", "{}"), ("week_start", "starts", "{:%m-%d}"),
             ("required_fte", "required", "{:,.1f}"), ("available_fte", "avail.", "{:,.1f}"),
             ("gap_fte", "gap", "{:+,.1f}"), ("hires", "hires", "{:,.0f}"),
             ("in_training", "train.", "{:,.0f}"), ("attrition", "attr.", "{:,.1f}"),
-            ("cost", "cost k", "{:,.0f}")]  # fmt: skip
-    bw = bw.assign(cost=bw["cost"] / 1000.0)
+            ("cost", f"{currency} k", "{:,.0f}")]  # fmt: skip
+    # a gap that rounds to zero prints as +0.0, never -0.0 (adding 0.0 clears the sign of zero)
+    bw = bw.assign(cost=bw["cost"] / 1000.0, gap_fte=bw["gap_fte"].round(1) + 0.0)
     for _, label, _ in cols:
         table.add_column(label, justify="left" if label in ("week", "starts") else "right",
                          no_wrap=True)  # fmt: skip
@@ -227,9 +230,10 @@ def register(app: typer.Typer) -> None:
                 out_console.print(line, highlight=False)
         t = result.to_json(weeks=False)["totals"]
         status = ", ".join(f"{k}: {v}" for k, v in result.decisions.status.items())
+        currency = result.setup.scenario.costs.currency
         out_console.print(
-            f"cost {t['cost']:,.0f}; {t['classes']} classes, {t['hires']:,.0f} hires; short "
-            f"{t['short_fte_weeks']:,.1f} FTE-weeks in {t['short_group_weeks']} group-weeks "
+            f"cost {currency} {t['cost']:,.0f}; {t['classes']} classes, {t['hires']:,.0f} hires; "
+            f"short {t['short_fte_weeks']:,.1f} FTE-weeks in {t['short_group_weeks']} group-weeks "
             f"({t['coverable_short_group_weeks']} of them coverable); solver {status}; "
             f"{result.wall_time_s:.1f} s"
         )

@@ -174,7 +174,10 @@ def staffing_grid(needs: list[SiteNeed]) -> Grid:
     """Analytic requirement against the roster at each site's peak interval and in FTE."""
     grid = Grid("staffing needs (analytic, with shrinkage) against the roster", "site",
                 ["peak (local)", "need", "rostered", "FTE need", "FTE rostered"],
-                caption="per interval and group, and the plan: ccsim staff SCENARIO")  # fmt: skip
+                caption="✓ / ✗: the roster covers / misses the need at the site's peak interval "
+                "(local time); FTE need and FTE rostered: over the whole horizon, so a ✓ site "
+                "can still be short of FTE at other hours; per interval and group, and the plan: "
+                "ccsim staff SCENARIO")  # fmt: skip
     for n in needs:
         gap = n.rostered_at_peak - n.needed_at_peak
         mark = "[green]✓[/]" if gap >= -1e-9 else "[red]✗[/]"

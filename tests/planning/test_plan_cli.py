@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
+import pytest
 import yaml
 from plan_cases import EXAMPLE, SCENARIOS, mmc_plan
 from typer.testing import CliRunner
@@ -24,18 +26,38 @@ def _plan_file(tmp_path, **kw):
     return path
 
 
-def test_example_table_fits_80_columns():
-    """The bundled plan's tables print at 80 columns without truncated cells."""
+@pytest.fixture(scope="module")
+def example_output() -> str:
+    """`ccsim plan` of the bundled plan as printed at 80 columns (about 10 s, shared)."""
     res = runner.invoke(app, ["plan", str(EXAMPLE)], env={"COLUMNS": "80"}, terminal_width=80)
     assert res.exit_code == 0, res.output
-    lines = res.output.splitlines()
+    return res.output
+
+
+def test_example_table_fits_80_columns(example_output: str):
+    """The bundled plan's tables print at 80 columns without truncated cells."""
+    lines = example_output.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert "…" not in res.output
+    assert "…" not in example_output
     header = next(line for line in lines if line.strip().startswith("week"))
-    for word in ("required", "avail.", "gap", "hires", "train.", "attr.", "cost"):
+    for word in ("required", "avail.", "gap", "hires", "train.", "attr.", "USD k"):
         assert word in header
     assert sum(1 for line in lines if line.strip()[:2].strip().isdigit()) >= 26
-    assert "(0 of them coverable)" in " ".join(res.output.split())
+    assert "(0 of them coverable)" in " ".join(example_output.split())
+
+
+def test_money_names_the_scenarios_currency(example_output: str):
+    """The weekly cost column and the summary line say which currency their figures are in."""
+    text = " ".join(example_output.split())
+    assert "USD k: cost per week, thousands of USD" in text
+    assert re.search(r"cost USD [0-9,]+; [0-9]+ classes", text), text[-400:]
+
+
+def test_a_gap_that_rounds_to_zero_prints_plus_zero(example_output: str):
+    """Week 20's available FTE is a hair under its requirement: the gap reads +0.0, not -0.0."""
+    week20 = next(line for line in example_output.splitlines() if line.split()[:1] == ["20"])
+    assert week20.split()[4] == "+0.0", week20
+    assert "-0.0" not in example_output
 
 
 def test_json_has_weeks_classes_and_totals(tmp_path):
