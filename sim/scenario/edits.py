@@ -4,8 +4,10 @@ Each edit is a pure function: it takes a scenario as a plain dict (`Scenario.mod
 "json")` or a hand-written mapping), returns a changed deep copy and never touches its input. An
 edit that cannot apply (an unknown site, a bad percentage, the last shift line of a group) raises
 ScenarioError naming the field and what is allowed; the result is validated by the caller like a
-YAML file (`sim.api.from_dict`). Headcount scaling rounds each shift line to the nearest whole
-agent, halves away from zero, computed exactly (no float drift): 5 agents +10% -> 6, 4 -> 4.
+YAML file (`sim.api.from_dict`). Headcount scaling changes the selection's total to the nearest
+whole agent (halves up, computed exactly: no float drift) and spreads it over the shift lines by
+largest remainder: each line moves to its exact share rounded down or up, so +10% on lines of
+4, 2 and 1 agents (7.7 exact) gives 8, not the unchanged 4 + 2 + 1 that rounding each line gives.
 """
 
 from __future__ import annotations
@@ -29,8 +31,22 @@ def _finite(value: Any) -> bool:
 
 def scaled(headcount: int, percent: float) -> int:
     """`headcount` changed by `percent` %, to the nearest whole agent (halves away from zero)."""
-    exact = Fraction(headcount) * (100 + Fraction(str(percent))) / 100
-    return max(0, math.floor(exact + Fraction(1, 2)))
+    return apportioned([headcount], percent)[0]
+
+
+def apportioned(headcounts: list[int], percent: float) -> list[int]:
+    """Each of `headcounts` changed by `percent` %, whole agents that add up to the nearest whole
+    number to the exact total (halves up): lines rounded down, then the largest remainders (the
+    first line of equal ones) rounded up; a line is never more than one agent from its exact share.
+    """
+    factor = (100 + Fraction(str(percent))) / 100
+    exact = [max(Fraction(0), Fraction(h) * factor) for h in headcounts]
+    out = [math.floor(x) for x in exact]
+    total = math.floor(sum(exact, Fraction(0)) + Fraction(1, 2))
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in by_remainder[: total - sum(out)]:
+        out[i] += 1
+    return out
 
 
 def _site(data: dict[str, Any], name: str) -> tuple[int, dict[str, Any]]:
@@ -56,7 +72,8 @@ def scale_headcount(
     shift: int | None = None,
 ) -> dict[str, Any]:
     """Scale the headcount of every shift line (or one site's, one group's, one line) by
-    `percent` % (-100 to +1000); a group needs its site, a shift line index its group."""
+    `percent` % (-100 to +1000), the total to the nearest agent (see the module docstring); a
+    group needs its site, a shift line index its group."""
     if not _finite(percent):
         raise ScenarioError("percent: enter a number, e.g. 10 for +10% or -5 for -5%")
     if not -100 <= percent <= MAX_PERCENT:
@@ -65,6 +82,7 @@ def scale_headcount(
         raise ScenarioError("scale: name the site of a group and the group of a shift line")
     out = copy.deepcopy(data)
     sites = [_site(out, site)[1]] if site is not None else out["sites"]
+    chosen: list[dict[str, Any]] = []
     for s in sites:
         groups = [_group(s, group)[1]] if group is not None else s["groups"]
         for g in groups:
@@ -74,8 +92,10 @@ def scale_headcount(
                     raise ScenarioError(f"shift: group {g['name']!r} has shift lines 0.."
                                         f"{len(lines) - 1}, not {shift}")  # fmt: skip
                 lines = [lines[shift]]
-            for line in lines:
-                line["headcount"] = scaled(int(line["headcount"]), percent)
+            chosen += lines
+    new = apportioned([int(line["headcount"]) for line in chosen], percent)
+    for line, headcount in zip(chosen, new, strict=True):
+        line["headcount"] = headcount
     return out
 
 

@@ -60,6 +60,18 @@ def test_working_copy_follows_the_scenario_page_until_the_first_edit(
     assert loaded["scenario"]["name"] == "teaching_mmc"  # the form's old edits are not carried
 
 
+def test_scale_says_how_many_agents_and_when_nothing_changes(work: dict) -> None:
+    """The message gives the agents before and after; a percentage too small to move the total by
+    one agent is not applied and says so (it read 'Applied' with nothing changed)."""
+    total = sum(api.headcount_by_site(work["scenario"]).values())
+    edited, box = ed.scale(1, work, "all", 10)
+    after = sum(api.headcount_by_site(edited["scenario"]).values())
+    assert f"({total:,} -> {after:,} agents in all)" in texts(box) and after > total
+    line = ed.scale(1, work, "shift/montreal/fr_team/0", 1)  # 10 agents + 1%: still 10
+    assert line[0] is dash.no_update
+    assert "No change: headcount +1% on shift line 1 of montreal/fr_team" in texts(line[1])
+
+
 def test_scale_one_site_and_say_what_changed(state: AppState, work: dict) -> None:
     """+10% on one site changes that site's agents only; the summary shows baseline vs what-if."""
     edited, _ = ed.scale(1, work, "site/manila", 10)

@@ -8,7 +8,7 @@ import pytest
 
 from sim import api
 from sim.api import ScenarioError
-from sim.scenario.edits import scaled
+from sim.scenario.edits import apportioned, scaled
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +34,45 @@ def test_scaled_rounds_to_nearest_agent_halves_up_exactly() -> None:
     assert scaled(50, 15) == 58  # 57.5 exactly (50 * 1.15 in floats is 57.4999...)
 
 
+def test_apportioned_keeps_the_total_to_the_nearest_agent() -> None:
+    """Small lines: +10% of 4, 2, 1 (7.7 exact) gives 8 agents in all, the extra one on the line
+    with the largest remainder; every line within one agent of its exact share."""
+    assert apportioned([4, 2, 1], 10) == [5, 2, 1]
+    assert apportioned([3, 3, 3], 10) == [4, 3, 3]  # 9.9 -> 10; equal remainders: first line
+    assert apportioned([0, 0, 2], 50) == [0, 0, 3]  # empty lines stay empty
+    assert apportioned([10, 10], -5) == [10, 9]  # 19 exactly
+    for lines in ([1, 2, 3, 4, 5], [7], [2, 2, 2, 2, 2, 2, 1]):
+        for pct in (-37.5, -10, 5, 10, 33.3):
+            out = apportioned(lines, pct)
+            exact = [h * (100 + pct) / 100 for h in lines]
+            assert sum(out) == scaled(sum(lines), pct)
+            assert all(abs(o - x) < 1 for o, x in zip(out, exact, strict=True))
+
+
 def test_scaling_one_site_changes_only_that_sites_headcount(default: dict) -> None:
-    """+10% on Manila scales each Manila shift line (rounded) and leaves every other line alone."""
+    """+10% on Manila moves its total by 10% (to the nearest agent), each Manila line within one
+    agent of its exact share, and leaves every other line alone."""
     before = copy.deepcopy(default)
     after = api.scale_headcount(default, 10, site="manila")
     assert default == before  # the input is never changed
     old, new = _headcounts(default), _headcounts(after)
     for key, h in old.items():
-        expected = int(h * 11 / 10 + 0.5) if key[0] == "manila" else h
-        assert new[key] == expected, key
-    assert api.headcount_by_site(after)["manila"] > api.headcount_by_site(default)["manila"]
+        if key[0] == "manila":
+            assert abs(new[key] - h * 1.1) < 1, key
+        else:
+            assert new[key] == h, key
+    manila = api.headcount_by_site(default)["manila"]
+    assert api.headcount_by_site(after)["manila"] == scaled(manila, 10)
     api.from_dict(after, "scaled")  # still a valid scenario
+
+
+def test_scaling_small_lines_still_changes_the_total() -> None:
+    """The peak-season Bogota case: every line of 1-4 agents, +10% per line rounded gave no
+    change at all; apportioned over the site, the total rises by 10% to the nearest agent."""
+    data = api.load("scenarios/peak_season.yaml")[0].model_dump(mode="json")
+    before = api.headcount_by_site(data)["bogota"]
+    after = api.headcount_by_site(api.scale_headcount(data, 10, site="bogota"))["bogota"]
+    assert after == scaled(before, 10) > before
 
 
 def test_scaling_one_group_or_one_line(default: dict) -> None:

@@ -153,8 +153,9 @@ def layout() -> html.Section:
     return html.Section([
         html.H2("What-if"),
         html.P("Edit a working copy of the session's scenario, keep named versions, and weigh a "
-               "version against the baseline. Headcount changes round each shift line to the "
-               "nearest whole agent (halves up).", className="panel-note"),
+               "version against the baseline. Scaling headcount moves the chosen lines' total "
+               "to the nearest whole agent (halves up), spread over the lines by largest "
+               "remainder.", className="panel-note"),
         html.Div([html.Button("Start again from the session scenario", id="whatif-reset",
                               className="button")], className="toolbar-inline"),
         html.Div(id="whatif-msg", role="status"),

@@ -118,7 +118,14 @@ def scale(n_clicks: Any, work: dict[str, Any] | None, target: str | None, percen
     except ValueError:
         return dash.no_update, message("Not applied: scale: pick what to scale", "error")
     what = f"headcount {pct:+g}% on {where}"
-    return apply(work, api.scale_headcount, what, pct, site, group, shift)
+    record, note = apply(work, api.scale_headcount, what, pct, site, group, shift)
+    if not isinstance(record, dict) or not isinstance(work, dict):
+        return record, note
+    before, after = (sum(api.headcount_by_site(d["scenario"]).values()) for d in (work, record))
+    if before == after:
+        return dash.no_update, message(f"No change: {what} rounds to the same {before:,} "
+                                       "agents; try a larger percentage", "info")  # fmt: skip
+    return record, message(f"Applied: {what} ({before:,} -> {after:,} agents in all).", "ok")
 
 
 def set_peak(n_clicks: Any, work: dict[str, Any] | None, start: Any, end: Any, value: Any):
