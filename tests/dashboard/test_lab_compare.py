@@ -227,7 +227,10 @@ def test_cost_notes_explain_a_fall_in_cost_with_more_headcount() -> None:
     (note,) = cost_notes(record)
     assert note.startswith("offshore: from ×0.9 to ×1 headcount, total cost falls by EUR 1,000")
     assert "SLA penalties fall by EUR 2,000" in note and "labour rises by EUR 1,000" in note
-    assert "repeat contacts fall by 100" in note
+    assert "repeat contacts fall by 100 (fewer contacts to pay for)" in note
+    record["series"][0]["points"][1]["repeats"] = [600, None, None]
+    (rising,) = cost_notes(record)  # more repeats are no reason for a lower cost
+    assert "repeat contacts rise by 100" in rising and "fewer contacts" not in rising
 
 
 def test_staffing_figure_is_labelled(state: AppState) -> None:

@@ -165,8 +165,9 @@ def cost_notes(record: dict[str, Any]) -> list[str]:
                     parts.append(f"{what} {word} by {currency} {abs(change):,.0f}")
             if lo.get("repeats") and hi.get("repeats"):
                 change = hi["repeats"][0] - lo["repeats"][0]
+                why = " (fewer contacts to pay for)" if change < 0 else ""
                 parts.append(f"repeat contacts {'fall' if change < 0 else 'rise'} by "
-                             f"{abs(change):,.0f} (fewer contacts to pay for)")  # fmt: skip
+                             f"{abs(change):,.0f}{why}")  # fmt: skip
             notes.append(
                 f"{series['label']}: from ×{lo['factor']:g} to ×{hi['factor']:g} headcount, total "
                 f"cost falls by {currency} {drop:,.0f} — " + "; ".join(parts or ["no breakdown"])
