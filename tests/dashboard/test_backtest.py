@@ -93,6 +93,20 @@ def test_the_served_scenario_fails_with_the_period_message(
         fn(lambda *_: None, *args)
 
 
+def test_a_bad_upload_fails_naming_the_users_file_not_the_servers_copy(
+    page: ModuleType, state: AppState
+) -> None:
+    """A CSV without the needed columns fails naming data.csv; the path of the server's private
+    copy (a temporary folder and a token) never reaches the page."""
+    contents, name = upload(b"when,what\n2026-01-01,x\n", "data.csv")
+    kept, *_ = page.uploaded({"contents": contents, "filename": name}, None, state)
+    fn, args = page.prepare(state, "upload", kept, "csv", "calibrated", None, 1, 2, 1)
+    with pytest.raises(ScenarioError) as failed:
+        fn(lambda *_: None, *args)
+    assert "data.csv (uploaded)" in str(failed.value)
+    assert str(state.work_dir) not in str(failed.value) and kept["token"] not in str(failed.value)
+
+
 def test_the_job_keeps_the_backtest_json_for_the_session(record: dict) -> None:
     """The cached record is the back-test's JSON (NaN as None) with the plan and log labels."""
     result = record["record"]["result"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from dashboard.shared.state import RESULT_TTL_S, TOKEN_BYTES, results_cache
 from sim import api
-from sim.api import Scenario, json_ready
+from sim.api import Scenario, ScenarioError, json_ready
 
 CACHE_PREFIX = "backtest-"
 
@@ -52,10 +52,13 @@ def backtest_job(
     """Back-test `scenario` against the log at `log_path`: the session's entry for the result."""
     progress(0, replications)
     start = time.monotonic()
-    result = api.backtest(
-        scenario, Path(log_path), fmt, replications=replications, seed=seed, days=days,
-        progress=progress,
-    )  # fmt: skip
+    try:
+        result = api.backtest(
+            scenario, Path(log_path), fmt, replications=replications, seed=seed, days=days,
+            progress=progress,
+        )  # fmt: skip
+    except ScenarioError as exc:  # name the log as the user knows it, not the server's copy
+        raise ScenarioError(str(exc).replace(log_path, log_label)) from None
     wall_time_s = time.monotonic() - start
     record = {"plan": plan_label, "log": log_label, "result": json_ready(result)}
     token = put_record(Path(work_dir), record)
