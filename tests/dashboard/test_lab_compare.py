@@ -14,6 +14,7 @@ from dash import Dash
 from dashboard.pages.compare.experiments import (
     comparison_record,
     cost_notes,
+    direction,
     parse_factors,
     run_cost_sweep,
 )
@@ -149,8 +150,13 @@ def test_comparison_detects_more_agents(state: AppState) -> None:
         "cost_per_contact",
         "sla_penalty",
     } <= metrics
+    # occupancy has no better/worse direction: a clear change is 'changed', not 'neutral'
+    occupancy = next(r for r in record["rows"] if r["metric"] == "occupancy")
+    assert occupancy["significant"] and occupancy["direction"] == "changed"
+    assert direction("occupancy", -0.05, -0.02) == "changed"
+    assert direction("occupancy", -0.05, 0.02) == direction("fcr", -0.01, 0.01) == "neutral"
     _, table, _, _ = page("compare").render_comparison(record)
-    assert "row-better" in str(table) and "row-worse" in str(table)
+    assert all(f"row-{kind}" in str(table) for kind in ("better", "worse", "changed"))
 
 
 def test_decision_summary_shows_cost_quality_service_and_coverage(state: AppState) -> None:

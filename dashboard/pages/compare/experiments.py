@@ -52,10 +52,13 @@ def _f(value: Any) -> float | None:
 
 def direction(metric: str, low: float | None, high: float | None) -> str:
     """'better' / 'worse' when the paired CI excludes zero (the registry says which way is
-    good), 'neutral' within noise or for a KPI that is neither."""
-    good = kpi(metric).higher_is_better
-    if good is None or low is None or high is None or low <= 0 <= high:
+    good), 'changed' when it does for a KPI that is neither (occupancy, hours), 'neutral'
+    within noise."""
+    if low is None or high is None or low <= 0 <= high:
         return "neutral"
+    good = kpi(metric).higher_is_better
+    if good is None:
+        return "changed"
     return "better" if (low > 0) == good else "worse"
 
 

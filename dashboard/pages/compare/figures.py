@@ -27,7 +27,7 @@ Y_AXES = ("cost_total", "cost_per_contact", "cost_per_resolved_issue", "sla_pena
 def difference_figure(record: dict[str, Any]) -> go.Figure:
     """B relative to A for each headline KPI, with the paired 95% CI as error bars."""
     rows = [r for r in record["rows"] if r["rel"] is not None][::-1]
-    palette = {"better": "#2f9e44", "worse": "#d64545"}
+    palette = {"better": "#2f9e44", "worse": "#d64545", "changed": "#2e90fa"}
     colors = [palette.get(r.get("direction", ""), "#9aa5b1") for r in rows]
     fig = go.Figure(
         go.Bar(
@@ -49,7 +49,7 @@ def difference_figure(record: dict[str, Any]) -> go.Figure:
         fig,
         f"{record['label_b']} relative to {record['label_a']}: change with paired 95% CI "
         f"({record['replications']} paired replications; green better, red worse, "
-        "grey within noise)",
+        "blue changed (no better or worse), grey within noise)",
         "Change of B relative to A (%)",
         "KPI",
         height=140 + 38 * len(rows),

@@ -119,7 +119,7 @@ def prepare_sweep(
 
 def render_comparison(record: dict[str, Any] | None):
     """(verdict, side-by-side table, difference chart, decision summary) of a comparison record;
-    rows coloured better / worse, neutral where the change is within noise."""
+    rows coloured better / worse / changed, neutral where the change is within noise."""
     if not record:
         empty = placeholder("Paired differences", "Pick A and B, then press Compare")
         return "", None, empty, None
@@ -196,7 +196,9 @@ def layout(**_query: str) -> html.Div:
             dcc.Graph(id="cmp-graph"),
             html.P("Two runs already made are paired as they are (same seed and replications "
                    "needed); otherwise both scenarios are simulated now. Green rows: B is better, "
-                   "red: worse (the paired 95% CI excludes zero); uncoloured: within noise. "
+                   "red: worse (the paired 95% CI excludes zero); blue: changed, for a KPI that is "
+                   "neither better nor worse when higher (occupancy, hours); uncoloured: within "
+                   "noise. "
                    "Share changes in percentage points (pt).", className="panel-note"),
         ], className="panel"),
         html.Div(id="cmp-summary"),
