@@ -116,6 +116,17 @@ def test_lab_draw_shows_simulated_points_only_for_the_same_sliders(app: Dash) ->
     assert "Erlang A" in lab_page.draw(120, 4, 10, 2, 1, None)[3]
 
 
+def test_lab_says_why_an_unstable_queue_was_not_simulated(app: Dash) -> None:
+    """6 agents, 8 Erlangs, no patience: the job simulates only the pooling demo; the status and
+    the table say the Erlang points were skipped and why (they read 'Press Simulate')."""
+    overloaded = lab.LabParams(120, 4, 6, 0, 1)
+    sim = lab.simulate_lab(overloaded, replications=2, seed=1)
+    assert sim["agents"] == {}
+    _, _, _, status, table, banner = page("lab").draw(120, 4, 6, 0, 1, sim)
+    assert banner is not None and "Press Simulate" not in status + str(table)
+    assert "no steady state" in status and "no steady state" in str(table)
+
+
 def test_comparison_record_pairs_a_scenario_with_itself_exactly(state: AppState) -> None:
     """A scenario against itself: identical, zero differences, nothing significant."""
     record = page("compare").compare(state, "bundled:teaching_mmc", "bundled:teaching_mmc", 2, 1,

@@ -86,6 +86,14 @@ def draw(
         if match
         else "Press Simulate to check these settings with the simulator."
     )
+    skipped = None
+    if match and not match.get("agents"):  # every agent count near the slider is unstable
+        skipped = (
+            f"Nothing to set beside the formula: at {p.agents - 2} to {p.agents + 2} agents "
+            "the queue has no steady state (agents ≤ offered load, no abandonment), so the "
+            "simulator was not asked; the pooling panel shows what a day of it looks like."
+        )
+        status += " " + skipped
     status += f" Model: {model_name(p)}; service level within {THRESHOLD_S:g} s."
     warning = unstable_message(p)
     banner = html.Div(warning, className="error-box", role="alert") if warning else None
@@ -95,7 +103,7 @@ def draw(
             erlang_figure(p, match),
             pooling_figure(p, match),
             variability_figure(p, match),
-            comparison_table(formula_vs_simulation(p, match)),
+            comparison_table(formula_vs_simulation(p, match), skipped),
         )
 
     # Without simulated points the views are formulas of the sliders alone: built once each.

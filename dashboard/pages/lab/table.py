@@ -52,11 +52,12 @@ def _fmt(value: float | None, kind: str) -> str:
     return f"{value:.1%}" if kind == "pct" else f"{value:.1f} s"
 
 
-def comparison_table(rows: list[dict[str, Any]]) -> html.Div:
-    """The rows as an HTML table, or a sentence saying how to fill it."""
+def comparison_table(rows: list[dict[str, Any]], why_empty: str | None = None) -> html.Div:
+    """The rows as an HTML table, or a sentence saying why there are none (`why_empty`) or how to
+    fill them."""
     if not rows:
         return html.P(
-            "Press Simulate to compare the formula with the simulator here.",
+            why_empty or "Press Simulate to compare the formula with the simulator here.",
             className="panel-note",
         )
     head = ["Agents", "KPI", "Formula", "Simulated mean", "95% CI", "Formula inside CI"]
