@@ -73,6 +73,18 @@ def test_re_optimising_an_edit_changes_the_plan_shown(page) -> None:
     assert page.figure(edited)["data"]
 
 
+def test_plan_money_names_its_currency_and_gaps_never_print_minus_zero(page) -> None:
+    """Summary and Cost column carry the scenario's currency; a gap that rounds to zero is +0.0
+    (week 20 of the bundled plan read -0.0)."""
+    bundled = page.initial(None)
+    currency = bundled["currency"]
+    assert currency and f"cost {currency} " in page.summary(bundled)
+    table = str(page.table(bundled))
+    assert f"Cost ({currency})" in table and "-0.0" not in table
+    tiny = {**bundled, "by_week": [{**bundled["by_week"][0], "gap_fte": -0.04}]}
+    assert "+0.0" in str(page.table(tiny))
+
+
 def test_the_week_to_simulate_comes_from_the_list_or_a_click_on_the_chart(page) -> None:
     """Options list every week after the peak; a clicked start date is its week, marked dashed."""
     record = page.initial(None)

@@ -88,7 +88,7 @@ def summary(record: dict[str, Any] | None) -> Any:
         )
     return (f"{record['origin']} plan ({status}): {t['classes']} classes, "
             f"{t['hires']:.0f} hires, "
-            f"cost {t['cost']:,.0f}, peak required {t['peak_required_fte']:.1f} FTE, "
+            f"cost {record.get('currency', '')} {t['cost']:,.0f}, peak required {t['peak_required_fte']:.1f} FTE, "
             f"{t['short_group_weeks']} group-weeks short "
             f"({t['coverable_short_group_weeks']} coverable).")  # fmt: skip
 
@@ -104,9 +104,13 @@ def table(record: dict[str, Any] | None) -> Any:
     """The weeks, short weeks highlighted."""
     if not record:
         return None
-    head = html.Thead(html.Tr([html.Th(h, className="num" if i > 1 else None)
-                               for i, (_, h, _) in enumerate(COLUMNS)]))  # fmt: skip
-    rows = [html.Tr([html.Td(fmt.format(r[k]), className="num" if i > 1 else None)
+    currency = record.get("currency", "")
+    head = html.Thead(html.Tr([html.Th(f"{h} ({currency})" if k == "cost" and currency else h,
+                                       className="num" if i > 1 else None)
+                               for i, (k, h, _) in enumerate(COLUMNS)]))  # fmt: skip
+    # + 0.0 turns a -0.0 (a gap rounding to zero) into 0.0, so it prints as +0.0
+    rows = [html.Tr([html.Td(fmt.format(round(r[k], 1) + 0.0 if k == "gap_fte" else r[k]),
+                             className="num" if i > 1 else None)
                      for i, (k, _, fmt) in enumerate(COLUMNS)],
                     className="row-bad" if r["short_fte"] > 0 else None)
             for r in record["by_week"]]  # fmt: skip

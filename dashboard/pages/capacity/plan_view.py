@@ -74,6 +74,7 @@ def plan_record(result: Any, origin: str) -> dict[str, Any]:
     figure = json.loads(api.plan_figure(result).to_json())
     return {
         "origin": origin,
+        "currency": data["plan"]["currency"],
         "figure": figure,
         "by_week": data["by_week"],
         "totals": data["totals"],
