@@ -1,12 +1,15 @@
-"""Wall time of `ccsim verify tests/data/queueing_cases.json --simulate`: sized vs fixed, one run.
+"""Time of `ccsim verify tests/data/queueing_cases.json --simulate`: sized vs a baseline, one run.
 
-Usage: python benchmarks/verify.py [--workers N] [--precision 0.05] [--baseline subset|full|none].
-Runs the sized simulation (each case only as long as its checks need) on the whole file, then the
-previous fixed sizing (20 replications of the full window per case) on `--baseline`: `subset` (the
-default) is SUBSET, one to two cases per family without the heaviest ones and without scenarios
-shared by two cases, so it does exactly the work the old verify did, and it is timed sized too;
-`full` runs the fixed sizing on the whole file (about 3-7x the sized run). The machine may be
-shared: only ratios taken within one run compare. Prints figures, then one JSON line.
+Usage: python benchmarks/verify.py [--workers N] [--precision 0.05]
+[--baseline plain|subset|full|none].
+Runs the sized simulation (each case only as long as its checks need, control-variate estimates)
+on the whole file, then `--baseline`: `plain` (the default) is the same sequential sizing with
+plain means (`Sizing(controls=False)`, the verify before control variates) on the whole file;
+`subset` is the fixed sizing (20 replications of the full window per case) on SUBSET, one to two
+cases per family without the heaviest ones and without scenarios shared by two cases, timed sized
+too; `full` runs the fixed sizing on the whole file (about 3-7x the sized run). Each run also
+lists its five costliest cases (CPU seconds of their replications). The machine may be shared:
+only ratios taken within one run compare. Prints figures, then one JSON line.
 """
 
 from __future__ import annotations
@@ -41,8 +44,11 @@ def _cpu() -> float:
 def timed(path: Path, workers: int, sizing: Sizing) -> dict[str, Any]:
     """One verify --simulate run: wall and CPU seconds, counts, contacts, how cases stopped."""
     t0, c0 = time.perf_counter(), _cpu()
-    report = run_verify(path, simulate=True, seed=1, workers=workers, sizing=sizing)
+    per_case: dict[str, float] = {}
+    report = run_verify(path, simulate=True, seed=1, workers=workers, sizing=sizing,
+                        cpu_seconds=per_case)  # fmt: skip
     wall, cpu = time.perf_counter() - t0, _cpu() - c0
+    slowest = sorted(per_case.items(), key=lambda kv: -kv[1])[:5]
     runs = [c["simulation"] for c in report["cases"] if "simulation" in c]
     stops: dict[str, int] = {}
     for run in runs:
@@ -56,6 +62,7 @@ def timed(path: Path, workers: int, sizing: Sizing) -> dict[str, Any]:
         "contacts": report["simulation"]["contacts"],
         "stops": stops,
         "failed": [c["id"] for c in report["cases"] if c["status"] == "fail"],
+        "slowest_cpu_seconds": {case: round(sec, 2) for case, sec in slowest},
         "measured_needed": {  # per case: window fraction simulated and asked for (full = 1)
             c["id"]: [c["simulation"]["measured_fraction"], c["simulation"]["needed_fraction"]]
             for c in report["cases"]
@@ -68,20 +75,28 @@ def _line(name: str, r: dict[str, Any]) -> str:
     return (f"{name}: {r['seconds']:.1f} s wall, {r['cpu_seconds']:.1f} s CPU, {r['cases']} cases "
             f"({r['simulated_cases']} simulated): pass {r['pass']}, fail {r['fail']}, "
             f"unsupported {r['unsupported']}; {r['contacts']:,} contacts simulated; "
-            f"stops {r['stops']}")  # fmt: skip
+            f"stops {r['stops']}; slowest (CPU s) {r['slowest_cpu_seconds']}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--precision", type=float, default=REL_PRECISION)
-    parser.add_argument("--baseline", choices=("subset", "full", "none"), default="subset")
+    parser.add_argument("--baseline", choices=("plain", "subset", "full", "none"), default="plain")
     args = parser.parse_args()
     sized = Sizing(rel_precision=args.precision)
     figures: dict[str, Any] = {"workers": args.workers, "precision": args.precision}
     figures["sized"] = timed(CASES, args.workers, sized)
     print(_line(f"sized (precision {args.precision:g}), whole file", figures["sized"]))
-    if args.baseline == "full":
+    if args.baseline == "plain":
+        plain = Sizing(rel_precision=args.precision, controls=False)
+        figures["plain"] = timed(CASES, args.workers, plain)
+        print(_line("plain means (before control variates), whole file", figures["plain"]))
+        ratio = figures["plain"]["seconds"] / figures["sized"]["seconds"]
+        cpu = figures["plain"]["cpu_seconds"] / figures["sized"]["cpu_seconds"]
+        print(f"whole file: {ratio:.2f}x faster (wall), {cpu:.2f}x less CPU than plain means")
+        figures["speedup"], figures["cpu_ratio"] = round(ratio, 2), round(cpu, 2)
+    elif args.baseline == "full":
         figures["fixed"] = timed(CASES, args.workers, Sizing(fixed=True))
         print(_line("fixed sizing (before), whole file", figures["fixed"]))
         ratio = figures["fixed"]["seconds"] / figures["sized"]["seconds"]

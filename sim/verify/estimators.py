@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.arrivals import Demand
 from sim.engine.log import ABANDONED, BLOCKED, ContactLog
 from sim.model import Model
+
+CONTROLS = ("arrivals", "handle_time", "patience")  # the input control variates, in this order
 
 
 def estimate(log: ContactLog, model: Model, awt: float, class_idx: int | None = None) -> dict:
@@ -112,3 +115,25 @@ def _time_at_level(s: np.ndarray, e: np.ndarray, level: int, lo: float, hi: floa
     times, count = times[order], np.cumsum(deltas[order])
     lengths = np.diff(np.clip(times, lo, hi))
     return float(np.sum(lengths[count[:-1] == level]))
+
+
+def input_controls(demand: Demand, model: Model) -> list[float]:
+    """Relative deviations of one replication's inputs in the measured window from their means.
+
+    The window's arrival count, its contacts' mean drawn handle time and (where contacts abandon)
+    mean drawn patience, each as observed / expected - 1: zero-mean control variates known from
+    the model alone, never from a case's expected values. Handle times and patience are the
+    engine's pre-drawn ones, for every arrival whatever its outcome (blocked, abandoned, served).
+    """
+    start, stop = model.warmup_s, model.horizon_s
+    keep = (demand.arrival_s >= start) & (demand.arrival_s < stop)
+    types = demand.type_idx[keep]
+    edges = model.rate_edges_s
+    overlap = np.clip(np.minimum(edges[1:], stop) - np.maximum(edges[:-1], start), 0.0, None)
+    controls = [keep.sum() / float(np.sum(model.rates_per_s @ overlap)) - 1.0]
+    handle_mean = np.array([d.mean for d in model.handle_dists])
+    controls.append(float(np.mean(demand.base_handle_s[keep] / handle_mean[types])) - 1.0)
+    if all(d is not None for d in model.patience_dists):
+        patience_mean = np.array([d.mean for d in model.patience_dists if d is not None])
+        controls.append(float(np.mean(demand.patience_s[keep] / patience_mean[types])) - 1.0)
+    return controls

@@ -1,7 +1,8 @@
 """`ccsim verify`: compare ccsim's analytic layer (and optionally its engine) with reference cases.
 
 A metric passes analytically when ccsim's formula matches `expected` within the case's tolerance,
-and in simulation when `expected` lies within 4 standard errors of the simulated mean. A share
+and in simulation when `expected` lies within 4 standard errors of the simulated mean (a
+control-variate estimate over 20 replications, see sim/verify/sizing.py). A share
 simulated as exactly 0 or 1 (zero SE) is judged by the binomial chance of seeing that in the
 contacts simulated: it passes when that chance is at least the normal two-sided tail beyond 4 SE.
 With `--simulate` each case is simulated only as long as its checks need (sim/verify/sizing.py),
@@ -21,6 +22,7 @@ from typing import Any
 
 from sim.analytic.cases import analytic_values, expected_values, family, tolerance_ok
 from sim.errors import ScenarioError
+from sim.verify.estimators import CONTROLS
 from sim.verify.schedule import Group, group_plans, run_groups
 from sim.verify.simulate import PLANS, REPLICATIONS, Plan
 from sim.verify.sizing import SHARES, TAIL_LIMIT, Z_LIMIT, Decision, Sizing, Stat, decide
@@ -62,11 +64,14 @@ def run_verify(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     sizing: Sizing | None = None,
+    cpu_seconds: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """Check every case; the result has the public JSON shape of `ccsim verify --json`.
 
     `workers` (default: the machine's cores) processes simulate cases side by side with --simulate;
     `sizing` (default: sequential, 5% precision) says how long each case is simulated.
+    `cpu_seconds`, if given, receives per simulated case id the CPU seconds of its simulation
+    (shared by the cases of one scenario); kept out of the report, which timing must not change.
     """
     cases = load_cases(Path(path))
     sizing = sizing or Sizing()
@@ -79,9 +84,11 @@ def run_verify(
 
         def finished(g: Group) -> None:
             nonlocal done
-            for k, stats in enumerate(g.stats()):
+            for k, stats in enumerate(g.stats(sizing.controls)):
                 simulated[g.members[k]] = stats
                 runs[g.members[k]] = _run_info(g, cases)
+                if cpu_seconds is not None:
+                    cpu_seconds[cases[g.members[k]]["id"]] = g.cpu_s
             done += len(g.members)
             if progress is not None:
                 progress(done, len(cases))
@@ -105,6 +112,7 @@ def run_verify(
             "sizing": "fixed" if sizing.fixed else "sequential",
             "rel_precision": None if sizing.fixed else sizing.rel_precision,
             "replications_per_stage": REPLICATIONS,
+            "control_variates": list(CONTROLS) if sizing.controls else [],
             "contacts": total_contacts,
         }
     return report
@@ -129,13 +137,13 @@ def _decider(cases: list[dict[str, Any]], sizing: Sizing) -> Callable[[Group], D
 
     def judge(g: Group) -> Decision:
         checks = []
-        for k, stats in enumerate(g.stats()):
+        for k, stats in enumerate(g.stats(sizing.controls)):
             expected = expected_values(cases[g.members[k]])
             for metric, stat in stats.items():
                 if metric in expected:  # a plan may measure more than a case checks
                     exp = float(expected[metric])
                     checks.append((metric, stat, exp, _binomial(metric, stat, exp)))
-        return decide(checks, sum(scale for scale, _ in g.stages), sizing)
+        return decide(checks, sum(scale for scale, _, _ in g.stages), sizing)
 
     return judge
 
@@ -147,7 +155,7 @@ def _run_info(g: Group, cases: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "replications": REPLICATIONS,
         "stages": len(g.stages),
-        "measured_fraction": round(sum(scale for scale, _ in g.stages), 6),
+        "measured_fraction": round(sum(scale for scale, _, _ in g.stages), 6),
         "needed_fraction": _clean(round(d.needed, 6)),
         "stop": d.stop,
         "contacts": g.contacts,
@@ -157,7 +165,7 @@ def _run_info(g: Group, cases: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _binomial(metric: str, stat: Stat, expected: float) -> float | None:
     """Binomial chance of an all-or-nothing share (zero SE), None where the z-score judges."""
-    mean, se, trials = stat
+    mean, se, trials, _ = stat
     if metric in SHARES and se == 0 and mean in (0.0, 1.0) and trials > 0:
         return binomial_chance(mean, expected, trials)
     return None
@@ -187,11 +195,11 @@ def _check_case(case: dict[str, Any], simulated: dict[str, Stat]) -> dict[str, A
             ok &= check["analytic_ok"]
         check.update({"simulated": None, "se": None, "z": None})
         if metric in simulated:
-            mean, se, trials = simulated[metric]
+            mean, se, trials, _ = simulated[metric]
             z = (mean - exp) / se if se > 0 else (0.0 if mean == exp else math.inf)
             check.update(simulated=mean, se=se, z=_clean(z))
             check["simulated_ok"] = abs(z) <= Z_LIMIT
-            chance = _binomial(metric, (mean, se, trials), exp)
+            chance = _binomial(metric, simulated[metric], exp)
             if chance is not None:
                 check["binomial_chance"] = chance
                 check["simulated_ok"] = chance >= TAIL_LIMIT

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 from sim.verify.simulate import REPLICATIONS, Plan, replicate_group
-from sim.verify.sizing import STAGE_STRIDE, Decision, Sizing, Stat, pool_stages
+from sim.verify.sizing import STAGE_STRIDE, Controls, Decision, Sizing, Stat, pool_stages
 
 # one replication of a group: per member case, metric -> (value, contacts measured)
 RepValues = list[dict[str, tuple[float, float]]]
@@ -30,14 +31,18 @@ class Group:
     plan: Plan
     members: list[int]  # indices of the cases in the file
     awts: list[tuple[float, Any]]  # per member: (awt, metrics) as replicate_group takes them
-    stages: list[tuple[float, list[RepValues]]] = field(default_factory=list)
+    # per stage: window scale, per replication its values and its input controls
+    stages: list[tuple[float, list[RepValues], list[Controls]]] = field(default_factory=list)
     contacts: int = 0
     decision: Decision | None = None
+    cpu_s: float = 0.0  # CPU seconds its replications took in the workers (not in any report)
 
-    def stats(self) -> list[dict[str, Stat]]:
-        """Per member: each metric's pooled mean, SE and contacts over the stages run so far."""
+    def stats(self, controls: bool = True) -> list[dict[str, Stat]]:
+        """Per member: each metric's pooled Stat over the stages run so far."""
         return [
-            pool_stages([(scale, [reps[k] for reps in per_rep]) for scale, per_rep in self.stages])
+            pool_stages(
+                [(scale, [r[k] for r in reps], ctl) for scale, reps, ctl in self.stages], controls
+            )  # fmt: skip
             for k in range(len(self.members))
         ]
 
@@ -65,6 +70,13 @@ class _Inline:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def _timed(*task: Any) -> tuple[Any, float]:
+    """`replicate_group(*task)` and the CPU seconds it took in the worker."""
+    start = time.process_time()
+    result = replicate_group(*task)
+    return result, time.process_time() - start
 
 
 def run_groups(
@@ -95,17 +107,19 @@ def run_groups(
                 _, _, gi, stage, rep, scale = heapq.heappop(heap)
                 g = groups[gi]
                 task = (g.plan.spec, g.awts, seed, stage * STAGE_STRIDE + rep, scale)
-                inflight[executor.submit(replicate_group, *task)] = (gi, stage, rep, scale)
+                inflight[executor.submit(_timed, *task)] = (gi, stage, rep, scale)
             done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
             for fut in sorted(done, key=lambda f: inflight[f]):
                 gi, stage, rep, scale = inflight.pop(fut)
-                values, contacts = fut.result()
+                (values, controls, contacts), cpu_s = fut.result()
                 slot = pending.setdefault((gi, stage), [None] * REPLICATIONS)
-                slot[rep] = values
+                slot[rep] = (values, controls)
                 groups[gi].contacts += contacts
+                groups[gi].cpu_s += cpu_s
                 if all(v is not None for v in slot):
                     g = groups[gi]
-                    g.stages.append((scale, pending.pop((gi, stage))))
+                    done_reps = pending.pop((gi, stage))
+                    g.stages.append((scale, [v for v, _ in done_reps], [c for _, c in done_reps]))
                     g.decision = decide(g)
                     if g.decision.next_scale > 0:
                         push(gi, stage + 1, g.decision.next_scale)

@@ -3,7 +3,8 @@
 Each supported family maps the case's inputs to a single-pool scenario (the keywords of
 `queue_scenario`) and names, for every expected metric the simulation can observe, the estimator
 that measures it (and the class, for priorities). Cases whose scenarios are identical share one
-simulation: `replicate_group` runs it once and applies every case's estimators to the log.
+simulation: `replicate_group` runs it once and applies every case's estimators to the log, and
+returns the replication's input control variates (sim/verify/estimators.py) with them.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sim.engine import simulate
-from sim.verify.estimators import estimate, retrial_estimate
+from sim.engine import Engine, build_roster, generate_demand
+from sim.verify.estimators import estimate, input_controls, retrial_estimate
 from sim.verify.scenarios import queue_scenario, windows_s
 
 RETRIAL = -1  # marks metrics measured by the retrial estimator
@@ -144,11 +145,15 @@ def replicate_group(
     seed: int,
     replication: int,
     scale: float,
-) -> tuple[list[dict[str, tuple[float, float]]], int]:
+) -> tuple[list[dict[str, tuple[float, float]]], list[float], int]:
     """One replication of a scenario shared by cases: per case (awt, metrics), each metric's value
-    and the contacts it was measured on; and the contacts simulated in all."""
+    and the contacts it was measured on; the input controls; and the contacts simulated in all.
+
+    The run is `sim.engine.simulate` spelled out, to keep the drawn demand for the controls.
+    """
     model = queue_scenario(**spec, measure_scale=scale)
-    log = simulate(model, seed, replication)
+    demand = generate_demand(model, seed, replication)
+    log = Engine(model, demand, build_roster(model, seed, replication), seed, replication).run()
     cache: dict[tuple[float, int | None], dict] = {}
     out = []
     for awt, metrics in plans:
@@ -162,4 +167,4 @@ def replicate_group(
                 )  # fmt: skip
             values[metric] = (float(cache[at][key]), float(cache[at].get("arrivals", 0.0)))
         out.append(values)
-    return out, len(log)
+    return out, input_controls(demand, model), len(log)
