@@ -50,7 +50,9 @@ def cards(view: StaffingView, currency: str) -> html.Div:
         card(f"FTE required ({METHOD_NAMES[m]})", f"{t[f'{m}_fte']:.1f}",
              f"{fte}; all sites, 40 h weeks, over the horizon", "stf-fte"),
         card(f"Cost of the plan ({METHOD_NAMES[m]})", money(cost, currency),
-             f"roster as scheduled: {money(t['rostered_cost'], currency)}", "stf-cost"),
+             f"roster as scheduled: {money(t['rostered_cost'], currency)}; both over the "
+             "whole horizon, warm-up included (Results price the measured days only)",
+             "stf-cost"),
         card(f"Roster shortfall ({kpi(HOURS).label})", hours(t[f"{m}_short_hours"]), short_note,
              "stf-short-card"),
         card("Overstaffed intervals", f"{t['over_intervals']}", "group x interval, all sites",
