@@ -112,8 +112,9 @@ def test_add_and_remove_shift_lines_and_refuse_the_last(work: dict) -> None:
     """Add a line to a group, remove it by its button's id; a group's only line is refused."""
     lines = lambda w: w["scenario"]["sites"][2]["groups"][0]["shifts"]  # noqa: E731
     n = len(lines(work))
-    added, _ = ed.add_shift(1, work, "montreal/fr_team", "20:00", "23:00", ["sat"], 2)
+    added, box = ed.add_shift(1, work, "montreal/fr_team", "20:00", "23:00", ["sat"], 2)
     assert len(lines(added)) == n + 1 and lines(added)[-1]["days"] == ["sat"]
+    assert "shift line 20:00–23:00 Sat (2 agents) added to montreal/fr_team" in texts(box)
     rm = {"type": "whatif-rm-shift", "site": "montreal", "group": "fr_team", "index": n}
     removed, _ = ed.remove_shift([0] * n + [1], added, rm)
     assert lines(removed) == lines(work)

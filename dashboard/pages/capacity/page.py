@@ -88,7 +88,8 @@ def summary(record: dict[str, Any] | None) -> Any:
         )
     return (f"{record['origin']} plan ({status}): {t['classes']} classes, "
             f"{t['hires']:.0f} hires, "
-            f"cost {record.get('currency', '')} {t['cost']:,.0f}, peak required {t['peak_required_fte']:.1f} FTE, "
+            f"cost {record.get('currency', '')} {t['cost']:,.0f}, "
+            f"peak required {t['peak_required_fte']:.1f} FTE, "
             f"{t['short_group_weeks']} group-weeks short "
             f"({t['coverable_short_group_weeks']} coverable).")  # fmt: skip
 

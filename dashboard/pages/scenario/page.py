@@ -160,7 +160,7 @@ def _input(field: Field) -> html.Div:
 def demand_table(data: dict[str, Any]) -> html.Table:
     """One row per contact type: volume, peak multiplier and bot share where they apply."""
     head = ["Contact type", "Channel", "Language", "Contacts per day",
-            "Peak multipliers (one per peak)", "Chatbot / IVR share"]  # fmt: skip
+            "Peak multipliers (one per peak)", "Chatbot / IVR share (0–1, 0.25 = 25%)"]  # fmt: skip
     rows = []
     for ct, fields in zip(data["demand"], demand_fields(data), strict=True):
         by_label = {f.label: f for f in fields}

@@ -18,6 +18,7 @@ import yaml
 from dash import html
 from dash.exceptions import PreventUpdate
 
+from dashboard.pages.scenario.forms import shift_label
 from dashboard.shared.session import SERVED, base_record, edited_scenario, served_base
 from dashboard.shared.state import AppState, app_state
 from sim import api
@@ -157,7 +158,8 @@ def add_shift(
     if not days:
         return dash.no_update, message("Not applied: shift days: tick at least one day", "error")
     site, name = group.split("/", 1)
-    what = f"shift line {start}–{end} ({headcount} agents) added to {site}/{name}"
+    label = shift_label({"start": start or "", "end": end or "", "days": days})
+    what = f"shift line {label} ({headcount} agents) added to {site}/{name}"
     return apply(work, api.add_shift, what, site, name, start or "", end or "", days, headcount)
 
 
