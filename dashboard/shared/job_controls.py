@@ -102,7 +102,9 @@ def start_job(
         job_id = state.jobs.submit(owner, controls.label or controls.name, fn, *args)
     except (ScenarioError, JobRefused) as exc:
         return dash.no_update, status_box(f"Not started: {exc}", "error", f"{controls.name}-error")
-    return {"id": job_id}, status_box("Starting…", "info", f"{controls.name}-starting")
+    return {"id": job_id}, status_box(
+        "Started: the bar below shows its progress.", "info", f"{controls.name}-starting"
+    )
 
 
 def progress_line(job: Job, unit: str) -> str:
