@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         saved = None
         try:
             run_store = opts.store_of(save, store)  # a bad --store fails before the long run
-            with progress_bar("comparing", quiet) as bar:
+            with progress_bar("comparing (runs of A and B)", quiet) as bar:
                 task = bar.add_task("compare", total=2 * replications)
                 result = api.compare(
                     a, b, replications, seed,

@@ -93,7 +93,7 @@ def test_scale_one_site_save_a_version_and_weigh_it_against_the_baseline(
         progress.add(served.driver.execute_script(PROGRESS_JS))
         time.sleep(0.05)
     served.wait_for_element("#whatif-diff-table", timeout=5)
-    assert any("replications done" in p for p in progress), progress
+    assert any("runs of baseline and what-if done" in p for p in progress), progress
     head = served.find_element("#whatif-diff-table thead").text
     assert "baseline: default" in head and "version: manila +10%" in head
     sl = row_cells(served, "#whatif-diff-table", "Service level (voice)")

@@ -249,11 +249,13 @@ def _options(runs: dict[str, Any] | None, _page: Any = None, state: AppState | N
     return options, a, options, b
 
 
+PAIRED_UNIT = "runs of A and B"  # each paired replication is one run of A and one of B
+
 CONTROLS = (
     JobControls(
         name="cmp", start="cmp-start", cancel="cmp-cancel", progress="cmp-progress",
         progress_text="cmp-progress-text", status="cmp-error", data=Output("cmp-data", "data"),
-        prepare=prepare_compare,
+        prepare=prepare_compare, unit=PAIRED_UNIT,
         states=(State("cmp-a", "value"), State("cmp-b", "value"), State("cmp-reps", "value"),
                 State("cmp-seed", "value"), State("session-scenario", "data")),
     ),

@@ -125,7 +125,7 @@ def clicked(ids: list[dict[str, Any]], clicks: list[Any], triggered: Any) -> Any
 CONTROLS = JobControls(
     name="whatif", start="whatif-start", cancel="whatif-cancel", progress="whatif-progress",
     progress_text="whatif-progress-text", status="whatif-status",
-    data=Output("whatif-cmp-data", "data"), prepare=prepare,
+    data=Output("whatif-cmp-data", "data"), prepare=prepare, unit="runs of baseline and what-if",
     states=(State("whatif-baseline", "value"), State("whatif-side", "value"),
             State("whatif-reps", "value"), State("whatif-seed", "value"),
             State("whatif-days", "value"), State("session-base", "data"),
