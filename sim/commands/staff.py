@@ -61,10 +61,11 @@ def interval_table(result) -> Table:
         title=f"{result.model.scenario.name}: agents per interval ({result.method}; "
         "net required / scheduled; times in UTC and in each site's local time)",
         title_justify="left",
+        caption_justify="left",
     )
     table.add_column("interval (UTC)", no_wrap=True)
-    for site, group in groups:
-        table.add_column(f"{site}/{group}", justify="right")
+    for site, group in groups:  # fold long names rather than cut them ('dall…' twice)
+        table.add_column(f"{site}/\n{group}", justify="right", overflow="fold")
     table.add_column("FTE", justify="right")
     table.add_column("cost", justify="right")
     for _i, rows in bg.groupby("interval", sort=True):
@@ -78,6 +79,8 @@ def interval_table(result) -> Table:
             cells.append(f"{req}/{sch} [dim]{local}[/]" if sch else "[dim]–[/]")
         start = rows["interval_start_utc"].iloc[0].strftime("%a %d %H:%M")
         table.add_row(start, *cells, f"{rows['fte'].sum():.2f}", f"{rows['cost'].sum():,.0f}")
+    table.caption = (f"{table.row_count:,} intervals with agents; --summary-only skips this "
+                     "table, --out DIR writes it as CSV and Parquet")  # fmt: skip
     return table
 
 
