@@ -108,6 +108,7 @@ class RunResult:
         flat.insert(3, "interval_start_utc", start)
         zone = timezone or self.model.scenario.reporting.timezone
         flat.insert(4, "interval_start_local", start.dt.tz_convert(zone).dt.tz_localize(None))
+        flat.insert(5, "local_timezone", zone)  # names the clock of the column before it
         return flat
 
     def site_interval_table(self) -> pd.DataFrame:

@@ -78,6 +78,9 @@ def test_site_local_nine_is_the_utc_fifteen_interval_for_a_site_at_utc_minus_six
     same = site[(site["dimension"] == "site") & (site["key"] == "chicago")
                 & (site["interval_start_utc"] == row["interval_start_utc"])].iloc[0]  # fmt: skip
     assert row["interval"] == same["interval"]
+    assert set(site["local_timezone"]) == {result.model.scenario.reporting.timezone}
+    manila = result.interval_table("Asia/Manila")  # the local column says which clock it is on
+    assert set(manila["local_timezone"]) == {"Asia/Manila"}
     for metric in ("answered", "asa_s", "occupancy"):
         assert row[metric] == pytest.approx(same[metric]), metric
 
