@@ -115,6 +115,9 @@ def test_only_short_rows_are_highlighted(scenario, entry):
     assert len(listing.children[1].children) == len(rows)
     short_by = [float(tr.children[4].children) for tr in listing.children[1].children]
     assert short_by == sorted(short_by, reverse=True)  # largest shortfall first
+    first = [td.children for td in listing.children[1].children[0].children]
+    assert first[1].startswith("manila/")  # the group names its site
+    assert all(not c.endswith(".0") for c in first[2:5])  # whole agents: '20', not '20.0'
 
 
 def test_page_plan_callback_shows_both_methods(app: Dash, state: AppState, entry) -> None:

@@ -25,6 +25,11 @@ def hours(value: float, unit: bool = True) -> str:
     return format_value(HOURS, value, unit=unit)
 
 
+def agents(value: float) -> str:
+    """Agents as whole numbers where they are ('20', not '20.0'), else to one decimal."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
 def money(value: float, currency: str) -> str:
     return f"{currency} {format_value(MONEY, value)}"
 
@@ -120,10 +125,11 @@ def short_table(rows: pd.DataFrame, view: StaffingView, zone: str) -> Any:
     head += [f"Required ({METHOD_NAMES[m]})" for m in others]
     body = []
     for r in shown.to_dict(orient="records"):
-        cells = [r["local_start"].strftime("%a %d %b %H:%M"), r["group"], f"{r['required']:.1f}",
-                 f"{r['rostered_agents']:.1f}", f"{r['short']:.1f}",
+        group = f"{r['site']}/{r['group']}" if "site" in r else r["group"]
+        cells = [r["local_start"].strftime("%a %d %b %H:%M"), group, agents(r["required"]),
+                 agents(r["rostered_agents"]), agents(r["short"]),
                  f"{r['short'] * r['hours']:.1f}"]  # fmt: skip
-        cells += [f"{r[f'{m}_required']:.1f}" for m in others]
+        cells += [agents(r[f"{m}_required"]) for m in others]
         body.append(html.Tr([html.Td(c, className="num" if i > 1 else None)
                              for i, c in enumerate(cells)], className="row-bad"))  # fmt: skip
     more = len(rows) - len(shown)
