@@ -39,6 +39,7 @@ SERVER_START_TIMEOUT_S = 180.0
 RUN_TIMEOUT_S = 120.0
 PAGE_TIMEOUT_S = 60.0
 CHECK_S = 0.02
+QUIET_S = 0.5  # settled this long in a row: a page's next round of callbacks can start later
 
 # True once the page shows content, no callback is pending and every chart is drawn.
 SETTLED_JS = """
@@ -52,6 +53,22 @@ if (!page || !page.querySelector('h1, h2')) { return false; }
 if (arguments[0] && !page.querySelector(arguments[0])) { return false; }
 for (const graph of page.querySelectorAll('.dash-graph')) {
   if (graph.offsetParent !== null && !graph.querySelector('.main-svg')) { return false; }
+}
+// every graph in the layout is in the page: plotly's bundle loads when the first graph mounts,
+// and until then a graph has no element at all
+const graphIds = [];
+const walk = (node) => {
+  if (Array.isArray(node)) { node.forEach(walk); return; }
+  if (!node || typeof node !== 'object') { return; }
+  if (node.type === 'Graph' && node.props && typeof node.props.id === 'string') {
+    graphIds.push(node.props.id);
+  }
+  if (node.props) { Object.values(node.props).forEach(walk); }
+};
+const layout = store.getState().layout;
+walk(layout && layout.components ? layout.components : layout);
+for (const id of graphIds) {
+  if (!document.getElementById(id)) { return false; }
 }
 return true;
 """
@@ -186,15 +203,18 @@ def _settled(driver: Any, selector: str = "") -> bool:
 
 
 def _settled_at(driver: Any, selector: str = "") -> float:
-    """performance.now() (ms) once the page has been settled for two checks in a row."""
+    """performance.now() (ms) when the page became settled for good: the start of a stretch of
+    `QUIET_S` settled checks in a row. (Two checks were not enough: between two rounds of
+    chained callbacks no callback is pending for a moment, and an empty graph counts as drawn.)"""
     first = None
     end = time.monotonic() + PAGE_TIMEOUT_S
     while time.monotonic() < end:
         now = driver.execute_script("return performance.now()")
         if _settled(driver, selector):
-            if first is not None:
+            if first is None:
+                first = now
+            elif now - first >= QUIET_S * 1000:
                 return first
-            first = now
         else:
             first = None
         time.sleep(CHECK_S)

@@ -13,17 +13,18 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
+from typing import Any
 
 import dash
 import flask
 from dash import Dash, dcc, html
 
 from dashboard.shared.context import register_context
-from dashboard.shared.jobs import install_shutdown
+from dashboard.shared.jobs import JobManager, install_shutdown
 from dashboard.shared.served import DashboardData, attach
 from dashboard.shared.session import new_session_id
 from dashboard.shared.shell import shell
-from dashboard.shared.state import SessionRun, app_state, attach_state, new_state
+from dashboard.shared.state import SessionRun, attach_state, new_state
 from sim import api
 from sim.api import Scenario
 from sim.results import RunResult
@@ -41,19 +42,23 @@ def create_app(
     seed: int = api.DEFAULT_SEED,
     result: RunResult | None = None,
     store: str | Path | None = None,
+    jobs: JobManager | None = None,
 ) -> Dash:
     """A Dash app showing `scenario` simulated `replications` times (or an existing `result`).
 
-    `store` is the run store the Past runs page lists and saves into (default: ./runs).
+    `store` is the run store the Past runs page lists and saves into (default: ./runs). `jobs`:
+    the job manager to use (default: a new one, started on first use); the serving commands
+    pass one already warming (`warm_jobs`), so its workers start while the served run simulates.
     """
     if result is None:
-        result = api.run(scenario, replications=replications, seed=seed, keep_logs=True)
-    journey = api.journey_flows(result.logs, result.model)
+        result = api.run(scenario, replications=replications, seed=seed, journeys=True)
+    journey = result.journeys or api.journey_flows(result.logs, result.model)
     result = dataclasses.replace(result, logs={})
     data = DashboardData.from_result(result)
     state = new_state(
         SessionRun(result, f"{data.scenario_name} (served run)", journey),
         Path(store) if store is not None else api.default_store(),
+        jobs,
     )
     app = Dash(
         "dashboard",  # the package: pages are then imported as dashboard.pages.<name>
@@ -76,13 +81,36 @@ def create_app(
     app.layout = layout
     register_context(app)
     _register_page_callbacks(app)
+    _validate_drawn_parts(app)
     return app
 
 
-def warm_workers(app: Dash) -> None:
-    """Start the app's job workers now (no job), so the first Run skips the interpreter start;
-    the serving commands call it, tests that never run a job do not pay for it."""
-    app_state(app.server).jobs.warm()
+def _validate_drawn_parts(app: Dash) -> None:
+    """Add the parts that callbacks draw later to the layout Dash checks callbacks against.
+
+    Dash builds that validation layout from every page's layout (at the first request); the
+    What-if section's body (`whatif.body`, drawn when opened) is in none, so the browser would
+    report its callbacks' ids as missing.
+    """
+    from dashboard.pages.scenario import whatif
+
+    added: list[Any] = []
+
+    @app.server.before_request
+    def add_parts() -> None:
+        layout = app.validation_layout
+        if layout is not None and not any(layout is done for done in added):
+            app.validation_layout = html.Div([layout, whatif.body()])
+            added.append(app.validation_layout)
+
+
+def warm_jobs() -> JobManager:
+    """A job manager whose workers start now (no job), so the first Run skips the interpreter
+    start; the serving commands make one before the served run, tests that never run a job do
+    not pay for it."""
+    jobs = JobManager()
+    jobs.warm()
+    return jobs
 
 
 def create_server(
@@ -91,8 +119,7 @@ def create_server(
     seed: int = api.DEFAULT_SEED,
 ) -> flask.Flask:
     """The WSGI server of a new app, for `gunicorn "dashboard.app:create_server()"`."""
-    app = create_app(scenario, replications=replications, seed=seed)
-    warm_workers(app)
+    app = create_app(scenario, replications=replications, seed=seed, jobs=warm_jobs())
     return app.server
 
 

@@ -23,6 +23,7 @@ from sim.experiments.segments import run_segmented
 from sim.experiments.sequential import Precision, run_until_precise
 from sim.experiments.sweep import SweepResult
 from sim.jsonsafe import json_ready
+from sim.kpis.journeys import mean_flows
 from sim.model import CHANNELS, Model, compile_model
 from sim.results import RunResult
 from sim.scenario import BUNDLED_DIR, DEFAULT_SCENARIO, Scenario, load_scenario
@@ -92,6 +93,7 @@ def run(
     log_dir: Path | None = None,
     segment_days: int | None = None,
     overlap_days: int = 1,
+    journeys: bool = False,
 ) -> RunResult:
     """Simulate a scenario `replications` times and summarise every KPI with a 95% CI.
 
@@ -100,6 +102,8 @@ def run(
     all of them. With `precision`, `replications` is the first stage and more follow until the
     chosen KPI's CI is narrow enough or `max_replications` is reached. With `segment_days`, each
     replication runs in overlapping segments (bounded memory; see `sim.experiments.segments`).
+    With `journeys`, the result carries the mean customer journey flows (`journey_flows`),
+    counted where each replication ran, without keeping its contact log.
     """
     if replications < 1:
         raise ScenarioError(f"replications must be at least 1 (got {replications})")
@@ -111,7 +115,7 @@ def run(
         return run_model(model, replications, seed, progress, keep_logs, source, backend=backend,
                          precision=precision, max_replications=max_replications, log_dir=log_dir,
                          overrides=overrides, segment_days=segment_days,
-                         overlap_days=overlap_days)  # fmt: skip
+                         overlap_days=overlap_days, journeys=journeys)  # fmt: skip
     if workers is None and not dask:
         tasks = max_replications if precision is not None else replications
         if segment_days:
@@ -121,7 +125,7 @@ def run(
         return run_model(model, replications, seed, progress, keep_logs, source, backend=owned,
                          precision=precision, max_replications=max_replications, log_dir=log_dir,
                          overrides=overrides, segment_days=segment_days,
-                         overlap_days=overlap_days)  # fmt: skip
+                         overlap_days=overlap_days, journeys=journeys)  # fmt: skip
 
 
 def forked_backend(lanes: int | None = None) -> Backend:
@@ -148,10 +152,14 @@ def run_model(
     overrides: Sequence[str] = (),
     segment_days: int | None = None,
     overlap_days: int = 1,
+    journeys: bool = False,
 ) -> RunResult:
     """Replications of an already compiled model (used by verify and experiments)."""
     started = time.perf_counter()
     extra: dict = {"overrides": list(overrides)} if overrides else {}
+    if journeys and (segment_days or precision is not None):
+        raise ScenarioError("journey flows are counted only for a fixed number of whole "
+                            "replications (not with segments or a precision target)")  # fmt: skip
     if segment_days:
         if precision is not None or keep_logs:
             raise ScenarioError(
@@ -172,7 +180,7 @@ def run_model(
     else:
         reps = run_replications(
             model, seed, replications, progress, keep_logs=replications if keep_logs else 0,
-            backend=backend, log_dir=log_dir,
+            backend=backend, log_dir=log_dir, journeys=journeys,
         )  # fmt: skip
     return RunResult(
         model=model,
@@ -187,6 +195,7 @@ def run_model(
         logs=reps.logs,
         extra=extra,
         replication_kpis=reps.per_replication_summary(),
+        journeys=mean_flows(reps.journeys) if journeys else None,
     )
 
 
@@ -539,7 +548,10 @@ def roster_presence(model: Model):
 
 
 def journey_flows(logs: dict, model: Model) -> dict | None:
-    """Mean contact flows origin -> bot/queue -> outcome over a run's logs (None without logs)."""
+    """Mean contact flows origin -> bot/queue -> outcome over a run's logs (None without logs).
+
+    `run(..., journeys=True)` gives the same in `RunResult.journeys` without keeping the logs.
+    """
     from sim.kpis.journeys import journey_flows as flows
 
     return flows(logs, model)

@@ -195,7 +195,7 @@ def dashboard(
     ] = False,
 ) -> None:
     """Serve the dashboard in the browser (127.0.0.1 unless --host says otherwise)."""
-    from dashboard.app import create_app, warm_workers
+    from dashboard.app import create_app, warm_jobs
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(
@@ -204,10 +204,10 @@ def dashboard(
         )
     try:
         _check_port_free(host, port)
-        app_ = create_app(scenario, replications=replications, seed=seed)
+        # the workers start while the served run simulates: the first Run does not wait for them
+        app_ = create_app(scenario, replications=replications, seed=seed, jobs=warm_jobs())
     except ScenarioError as exc:
         fail(exc)
-    warm_workers(app_)  # the first Run then skips starting a fresh interpreter
     err_console.print(f"ccsim dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
     if production:
         import waitress

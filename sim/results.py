@@ -49,6 +49,7 @@ class RunResult:
     logs: dict[int, ContactLog] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # more JSON keys, e.g. "stopping"
     replication_kpis: pd.DataFrame | None = None  # index (dimension, key, replication)
+    journeys: dict[str, Any] | None = None  # mean journey flows, see sim.kpis.journeys
 
     def kpi(
         self, metric: str, dimension: str = "overall", key: str = "all"

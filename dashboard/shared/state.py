@@ -123,11 +123,12 @@ def put_run(work_dir: Path, run: SessionRun) -> str:
     return token
 
 
-def new_state(startup: SessionRun, store_root: Path) -> AppState:
-    """State for a new app, with a private work folder removed when the process exits."""
+def new_state(startup: SessionRun, store_root: Path, jobs: JobManager | None = None) -> AppState:
+    """State for a new app, with a private work folder removed when the process exits (and
+    `jobs` as its job manager, else a new one)."""
     work = Path(tempfile.mkdtemp(prefix="ccsim-dashboard-"))
     atexit.register(shutil.rmtree, work, ignore_errors=True)
-    return AppState(startup, store_root, work, api.bundled_scenarios())
+    return AppState(startup, store_root, work, api.bundled_scenarios(), jobs or JobManager())
 
 
 def attach_state(server: flask.Flask, state: AppState) -> None:

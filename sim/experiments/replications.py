@@ -7,6 +7,7 @@ replications anywhere, and they are combined here in index order.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +29,13 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Replications:
-    """KPIs of every replication, plus the contact logs that were asked to be kept."""
+    """KPIs of every replication, plus the contact logs and journeys that were asked for."""
 
     per_replication: list[ReplicationKpis]
     conservation: list[dict[str, int]]
     logs: dict[int, ContactLog] = field(default_factory=dict)
     contacts: list[int] = field(default_factory=list)
+    journeys: list[Counter[tuple[str, str]]] = field(default_factory=list)
 
     @classmethod
     def from_outcomes(cls, outcomes: Sequence[RepOutcome]) -> Replications:
@@ -44,6 +46,7 @@ class Replications:
             conservation=[o.conservation for o in ordered],
             logs={o.replication: o.log for o in ordered if o.log is not None},
             contacts=[o.contacts for o in ordered],
+            journeys=[o.journeys for o in ordered if o.journeys is not None],
         )
 
     def extend(self, more: Replications) -> Replications:
@@ -53,6 +56,7 @@ class Replications:
             self.conservation + more.conservation,
             {**self.logs, **more.logs},
             self.contacts + more.contacts,
+            self.journeys + more.journeys,
         )
 
     def per_replication_summary(self) -> pd.DataFrame:
@@ -115,11 +119,13 @@ def run_replications(
     backend: Backend | None = None,
     log_dir: Path | None = None,
     first: int = 0,
+    journeys: bool = False,
 ) -> Replications:
     """Simulate replications `first` .. `first + replications - 1` on a backend (default: here).
 
     The first `keep_logs` contact logs come back in memory; with `log_dir`, every replication's
-    log is written there as Parquet by the worker that ran it (and not kept in memory).
+    log is written there as Parquet by the worker that ran it (and not kept in memory). With
+    `journeys`, each replication's journey counts are made where it ran (small, unlike its log).
     """
     tasks = [
         RepTask(
@@ -127,6 +133,7 @@ def run_replications(
             replication=i,
             log_dir=str(log_dir) if log_dir is not None else None,
             return_log=i - first < keep_logs,
+            journeys=journeys,
         )
         for i in range(first, first + replications)
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,22 +18,25 @@ from pathlib import Path
 
 from sim.engine import ContactLog, simulate
 from sim.kpis.compute import ReplicationKpis, compute_kpis
+from sim.kpis.journeys import log_flows
 from sim.model import Model
 
 
 @dataclass(frozen=True)
 class RepTask:
-    """Replication `replication` of a model; where to write its log, whether to return it."""
+    """Replication `replication` of a model; where to write its log, whether to return it, and
+    whether to count its customer journeys (`sim.kpis.journeys`) where it runs."""
 
     seed: int
     replication: int
     log_dir: str | None = None
     return_log: bool = False
+    journeys: bool = False
 
 
 @dataclass
 class RepOutcome:
-    """KPIs and conservation counts of one replication (and its log, when asked for)."""
+    """KPIs and conservation counts of one replication (its log and journeys, when asked for)."""
 
     replication: int
     kpis: ReplicationKpis
@@ -41,6 +45,7 @@ class RepOutcome:
     simulate_s: float
     kpis_s: float
     log: ContactLog | None = None
+    journeys: Counter[tuple[str, str]] | None = None
 
 
 def run_task(model: Model, task: RepTask) -> RepOutcome:
@@ -68,6 +73,7 @@ def run_task(model: Model, task: RepTask) -> RepOutcome:
         simulate_s=simulated - started,
         kpis_s=done - simulated,
         log=log if task.return_log else None,
+        journeys=log_flows(log, model) if task.journeys else None,
     )
 
 

@@ -81,12 +81,21 @@ def _steps(origin: str, status: str, resolved: bool, in_bot: bool) -> list[tuple
 
 def journey_flows(logs: dict[int, ContactLog], model: Model) -> dict[str, Any] | None:
     """Mean flows over the replications' logs (None without logs), in a JSON-ready shape."""
-    if not logs:
+    return mean_flows([log_flows(log, model) for log in logs.values()])
+
+
+def mean_flows(per_replication: list[Counter[tuple[str, str]]]) -> dict[str, Any] | None:
+    """Mean of replications' `log_flows` (None without any), in a JSON-ready shape.
+
+    The counts are whole numbers, so where each replication's were counted (here, or in the
+    process that simulated it) does not change the result.
+    """
+    if not per_replication:
         return None
     total: Counter[tuple[str, str]] = Counter()
-    for log in logs.values():
-        total.update(log_flows(log, model))
-    n = len(logs)
+    for flows_ in per_replication:
+        total.update(flows_)
+    n = len(per_replication)
     labels: list[str] = []
     for source, target in total:
         for label in (source, target):

@@ -45,6 +45,16 @@ def section_shot(duo, name: str) -> None:
     duo.driver.set_window_size(1400, 1000)
 
 
+def open_whatif(duo) -> None:
+    """The Scenario page with its What-if section opened (it is drawn on the first click, then
+    stays open for the session: a reload shows it at once)."""
+    visit(duo, "/scenario", "#whatif-open")
+    assert not duo.find_elements("#whatif-shifts")  # closed until asked for
+    duo.find_element("#whatif-open").click()
+    duo.wait_for_element("#whatif-shifts", timeout=20)
+    visit(duo, "/scenario", "#whatif-shifts")
+
+
 def row_cells(duo, table: str, first: str) -> list[str]:
     """The cells of the row of `table` whose first cell reads `first`."""
     for row in duo.find_elements(f"{table} tbody tr"):
@@ -62,7 +72,7 @@ def test_scale_one_site_save_a_version_and_weigh_it_against_the_baseline(
     data = small_result.model.scenario.model_dump(mode="json")
     before = api.headcount_by_site(data)
     after = api.headcount_by_site(api.scale_headcount(data, 10, site="manila"))
-    visit(served, "/scenario", "#whatif-shifts")
+    open_whatif(served)
     screenshot(served, "whatif-start")
     served.select_dcc_dropdown("#whatif-target", value="Site manila")
     served.find_element("#whatif-scale").click()
@@ -108,7 +118,7 @@ def test_scale_one_site_save_a_version_and_weigh_it_against_the_baseline(
 def test_one_peak_for_every_type_and_shift_lines_added_and_removed(served) -> None:
     """Set peak puts the dates beside every type's multiplier; a new shift line appears in the
     table and the summary, and its Remove button takes it away again."""
-    visit(served, "/scenario", "#whatif-shifts")
+    open_whatif(served)
     served.find_element("#whatif-peak-start").send_keys("2026-09-16")
     served.find_element("#whatif-peak-end").send_keys("2026-09-17")
     served.clear_input("#whatif-peak-mult")

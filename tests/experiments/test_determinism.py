@@ -94,3 +94,16 @@ def test_unreachable_dask_scheduler_exits_2(monkeypatch):
     res = CliRunner().invoke(app, ["run", "--dask", "tcp://127.0.0.1:1", "--replications", "2"])
     assert res.exit_code == 2
     assert "cannot reach a Dask scheduler" in res.stderr
+
+
+@pytest.mark.parametrize("backend", [None, api.forked_backend()], ids=["serial", "forked"])
+def test_journeys_counted_where_replications_run(scenario, serial, backend):
+    """journeys=True gives the flows of the kept logs, with no log sent back and the KPIs of the
+    plain run, here and in forked children alike."""
+    with_logs = api.run(scenario, replications=4, seed=SEED, workers=1, keep_logs=True)
+    counted = api.run(scenario, replications=4, seed=SEED, backend=backend, journeys=True)
+    assert counted.logs == {}
+    assert counted.journeys == api.journey_flows(with_logs.logs, with_logs.model)
+    assert counted.journeys["replications"] == 4 and counted.journeys["flows"]
+    pd.testing.assert_frame_equal(serial.summary, counted.summary, check_exact=True)
+    assert json.dumps(_json(serial)) == json.dumps(_json(counted))

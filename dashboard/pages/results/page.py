@@ -21,6 +21,7 @@ from dashboard.pages.results.downloads import interval_csv, interval_parquet, kp
 from dashboard.shared.cards import RESULT_CARDS, build_cards, cards_row
 from dashboard.shared.clock import day_label
 from dashboard.shared.format import fmt_threshold
+from dashboard.shared.graphs import drawn, graph_slot, slot_id
 from dashboard.shared.session import current_token, run_options
 from dashboard.shared.state import AppState, SessionRun, app_state
 from sim.api import CHANNELS, Model
@@ -56,8 +57,13 @@ def pick_run(runs: dict[str, Any] | None, _page: Any = None, state: AppState | N
 
 
 def overview(token: str | None, state: AppState | None = None):
-    """Cards, provenance line, and the queue/day controls for the picked run."""
+    """Cards, provenance line, and the queue/day controls for the picked run (built once per
+    run: the day options read the whole interval table)."""
     run = _run(token, state)
+    return run.memo.get("overview", lambda: _overview(run))
+
+
+def _overview(run: SessionRun):
     result, model = run.result, run.result.model
     cards = cards_row(build_cards(result, RESULT_CARDS), "res-kpi", model.scenario.costs.currency)
     info = (
@@ -82,6 +88,19 @@ def overview(token: str | None, state: AppState | None = None):
     full = [d for d in days if counts[d] == counts.max()]
     first = full[0] if full else WHOLE  # the first whole day reads best
     return cards, info, options, voice_chat or list(labels), day_options, first
+
+
+def overview_and_intraday(
+    token: str | None, metric: str, queues: list[str] | None, day: str | None,
+    triggered: Any = None, state: AppState | None = None,
+) -> tuple[Any, ...]:  # fmt: skip
+    """`overview` and the `intraday` figure in one callback, so a page load draws the chart in
+    the same round as the cards: a new run (`triggered` is the run dropdown, or the first call)
+    resets the queues and the day to its own, another control keeps them."""
+    if triggered not in (None, "res-run"):
+        return (*[dash.no_update] * 6, intraday(token, metric, queues, day, state))
+    cards, info, options, ticked, days, first = overview(token, state)
+    return cards, info, options, ticked, days, first, intraday(token, metric, ticked, first, state)
 
 
 def intraday(
@@ -147,10 +166,6 @@ def download(
     return dcc.send_bytes(to_parquet(run.result), f"{name}.parquet")
 
 
-def _graph(graph_id: str) -> dcc.Loading:
-    return dcc.Loading(dcc.Graph(id=graph_id), type="circle")
-
-
 def layout(**_query: str) -> html.Div:
     return html.Div([
         html.H1("Results", className="page-title"),
@@ -175,7 +190,7 @@ def layout(**_query: str) -> html.Div:
                 dcc.Dropdown(id="res-day", clearable=False, className="control"),
             ], className="toolbar-inline"),
             dcc.Checklist(id="res-queues", inline=True, className="control control-wide"),
-            _graph("res-intraday"),
+            graph_slot("res-intraday"),
             html.P("Each contact counts in the interval it arrived; shaded bands are 95% CIs "
                    "across replications. Time axis in the scenario's reporting time zone.",
                    className="panel-note"),
@@ -187,8 +202,8 @@ def layout(**_query: str) -> html.Div:
                 dcc.RadioItems(id="res-clock", options=CLOCKS, value="utc", inline=True,
                                className="control"),
             ], className="toolbar-inline"),
-            _graph("res-heat-occupancy"),
-            _graph("res-heat-sl"),
+            graph_slot("res-heat-occupancy"),
+            graph_slot("res-heat-sl"),
             html.P("Local time puts each site's own working day on the same hours: a night "
                    "shift in Manila and a day shift in Mexico City line up where they work. "
                    "Service level here counts answered contacts of every channel against their "
@@ -196,12 +211,17 @@ def layout(**_query: str) -> html.Div:
                    className="panel-note"),
         ], className="panel"),
         html.Section([
-            _graph("res-sankey"),
+            graph_slot("res-sankey"),
             html.P("Widths are mean contacts per replication. Unresolved answers come back as "
                    "repeat contacts (left), so a contact center with poor first-contact "
                    "resolution sees its own work return.", className="panel-note"),
         ], className="panel"),
     ], id="res-page")  # fmt: skip
+
+
+def _drawn_last(graph_id: str, outputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`outputs` with the last one, a figure, as the graph `graph_id` for its slot."""
+    return (*outputs[:-1], drawn(graph_id, outputs[-1]))
 
 
 def register_callbacks(app: Dash) -> None:
@@ -218,22 +238,24 @@ def register_callbacks(app: Dash) -> None:
         Output("res-queues", "value"),
         Output("res-day", "options"),
         Output("res-day", "value"),
-        Input("res-run", "value"),
-    )(overview)
-    app.callback(
-        Output("res-intraday", "figure"),
+        Output(slot_id("res-intraday"), "children"),
         Input("res-run", "value"),
         Input("res-metric", "value"),
         Input("res-queues", "value"),
         Input("res-day", "value"),
-    )(intraday)
+    )(lambda *values: _drawn_last("res-intraday", overview_and_intraday(
+        *values, triggered=dash.ctx.triggered_id)))  # fmt: skip
     app.callback(
-        Output("res-heat-occupancy", "figure"),
-        Output("res-heat-sl", "figure"),
+        Output(slot_id("res-heat-occupancy"), "children"),
+        Output(slot_id("res-heat-sl"), "children"),
         Input("res-run", "value"),
         Input("res-clock", "value"),
-    )(heatmaps)
-    app.callback(Output("res-sankey", "figure"), Input("res-run", "value"))(journey)
+    )(lambda token, clock: tuple(
+        drawn(i, f) for i, f in zip(("res-heat-occupancy", "res-heat-sl"),
+                                    heatmaps(token, clock), strict=True)))  # fmt: skip
+    app.callback(Output(slot_id("res-sankey"), "children"), Input("res-run", "value"))(
+        lambda token: drawn("res-sankey", journey(token))
+    )
     for i, (button, fmt, table) in enumerate((
         ("res-csv-btn", "csv", "kpis"), ("res-parquet-btn", "parquet", "kpis"),
         ("res-int-csv-btn", "csv", "intervals"), ("res-int-parquet-btn", "parquet", "intervals"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import dash
 import pandas as pd
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
@@ -16,6 +17,7 @@ from dash.exceptions import PreventUpdate
 from dashboard.pages.results import site_figures as sf
 from dashboard.shared.cards import channel_targets
 from dashboard.shared.clock import day_label
+from dashboard.shared.graphs import drawn, graph_slot, slot_id
 from dashboard.shared.plotting import placeholder
 from dashboard.shared.state import AppState, SessionRun, app_state
 from sim.api import CHANNELS
@@ -142,9 +144,23 @@ def section() -> html.Section:
             dcc.Dropdown(id="res-site-heat-metric", options=HEAT_OPTIONS, value="service_level",
                          clearable=False, className="control"),
         ], className="toolbar-inline"),
-        dcc.Loading(dcc.Graph(id="res-site-heat"), type="circle"),
+        graph_slot("res-site-heat"),
         html.P(id="res-site-heat-note", className="panel-note"),
     ], className="panel", id="res-sites")  # fmt: skip
+
+
+def controls_and_views(
+    token: str | None, channel: str | None, day: str | None, basis: str, metric: str,
+    triggered: Any = None, state: AppState | None = None,
+) -> tuple[Any, ...]:  # fmt: skip
+    """(channel options and value, day options and value, charts, heatmap, note) in one
+    callback, so a page load draws the charts in the same round as it picks the run: a new run
+    (`triggered` is the run dropdown, or the first call) resets channel and day to its own,
+    another control keeps them."""
+    if triggered not in (None, "res-run"):
+        return (*[dash.no_update] * 4, *site_views(token, channel, day, basis, metric, state))
+    picked = site_controls(token, state)
+    return (*picked, *site_views(token, picked[1], picked[3], basis, metric, state))
 
 
 def register_callbacks(app: Dash) -> None:
@@ -153,15 +169,21 @@ def register_callbacks(app: Dash) -> None:
         Output("res-site-channel", "value"),
         Output("res-site-day", "options"),
         Output("res-site-day", "value"),
-        Input("res-run", "value"),
-    )(site_controls)
-    app.callback(
         Output("res-site-charts", "children"),
-        Output("res-site-heat", "figure"),
+        Output(slot_id("res-site-heat"), "children"),
         Output("res-site-heat-note", "children"),
         Input("res-run", "value"),
         Input("res-site-channel", "value"),
         Input("res-site-day", "value"),
         Input("res-site-basis", "value"),
         Input("res-site-heat-metric", "value"),
-    )(site_views)
+    )(
+        lambda *values: _with_heat_graph(
+            controls_and_views(*values, triggered=dash.ctx.triggered_id)
+        )
+    )
+
+
+def _with_heat_graph(outputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`outputs` with the heatmap's figure as the graph for its slot."""
+    return (*outputs[:-2], drawn("res-site-heat", outputs[-2]), outputs[-1])

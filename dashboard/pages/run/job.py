@@ -6,7 +6,6 @@ the session keeps, the result itself goes into the app's results cache under a n
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,10 +32,8 @@ def simulate_run(
     """
     backend = api.forked_backend() if forked else None
     result = api.run(scenario, replications=replications, seed=seed, progress=progress,
-                     keep_logs=True, backend=backend)  # fmt: skip
-    run = SessionRun(
-        dataclasses.replace(result, logs={}), label, api.journey_flows(result.logs, result.model)
-    )
+                     journeys=True, backend=backend)  # fmt: skip
+    run = SessionRun(result, label, result.journeys)
     token = put_run(Path(work_dir), run)
     return token, run, run_entry(token, run, seed)
 

@@ -232,9 +232,24 @@ def render(base: dict[str, Any] | None, edited: dict[str, Any] | None, _page: An
 
 def edit(
     values: list[Any], ids: list[dict[str, str]], msg_ids: list[dict[str, str]],
-    base: dict[str, Any] | None, state: AppState | None = None,
+    base: dict[str, Any] | None, state: AppState | None = None, current: Any = None,
+) -> tuple[Any, list[str], Any]:  # fmt: skip
+    """Validate the form: (session-scenario, a message per field, status line).
+
+    Nothing before the form is drawn (no fields yet), and session-scenario is left as it is when
+    the form gives what it already holds (`current`), as on every page load: what listens to it
+    (the what-if copy, the summary, the context line) then does not redraw for nothing.
+    """
+    if not ids:
+        raise PreventUpdate
+    record, msgs, status = _edited(values, ids, msg_ids, base, state)
+    return (dash.no_update if record == current else record), msgs, status
+
+
+def _edited(
+    values: list[Any], ids: list[dict[str, str]], msg_ids: list[dict[str, str]],
+    base: dict[str, Any] | None, state: AppState | None,
 ) -> tuple[dict[str, Any], list[str], Any]:  # fmt: skip
-    """Validate the form: (session-scenario, a message per field, status line)."""
     base = base or served_base(state or app_state())
     edits = {i["path"]: v for i, v in zip(ids, values, strict=True)}
     scenario, messages, others = apply_edits(base["scenario"], edits)
@@ -362,7 +377,9 @@ def register_callbacks(app: Dash) -> None:
         State({"type": FIELD, "path": ALL}, "id"),
         State({"type": MSG, "path": ALL}, "id"),
         State("session-base", "data"),
-    )(edit)
+        State("session-scenario", "data"),
+    )(lambda values, ids, msg_ids, base, current: edit(values, ids, msg_ids, base,
+                                                       current=current))  # fmt: skip
     app.callback(
         Output("scn-download", "data"),
         Input("scn-download-btn", "n_clicks"),

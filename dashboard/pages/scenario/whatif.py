@@ -1,5 +1,6 @@
 """The Scenario page's What-if section: edit a working copy, keep versions, weigh it against the
-baseline on one screen.
+baseline on one screen. Drawn when first opened (then open for the rest of the session), so the
+page's first paint is the scenario form alone.
 
 Edits (headcount ±x% per site, group or shift line; one peak on every contact type; shift lines
 added or removed) are `sim.api`'s pure what-if functions (`whatif_edits`); the summary redraws on
@@ -149,13 +150,30 @@ def _number(id_: str, value: float, **bounds: Any) -> dcc.Input:
 
 
 def layout() -> html.Section:
-    """The section (placed on the Scenario page) and its stores."""
+    """The section placed on the Scenario page: closed until opened (its body, `body()`, is the
+    heaviest part of the page to draw), then kept open for the browser session."""
     return html.Section([
         html.H2("What-if"),
         html.P("Edit a working copy of the session's scenario, keep named versions, and weigh a "
                "version against the baseline. Scaling headcount moves the chosen lines' total "
                "to the nearest whole agent (halves up), spread over the lines by largest "
                "remainder.", className="panel-note"),
+        html.Button("Open the what-if section", id="whatif-open", className="button"),
+        dcc.Store(id="whatif-opened", storage_type="session"),
+        html.Div(id="whatif-body"),
+    ], className="panel", id="whatif")  # fmt: skip
+
+
+def open_section(n_clicks: Any, _page: Any, opened: Any) -> tuple[Any, bool, dict[str, str]]:
+    """(section body, opened, style of the Open button) once opened in this session."""
+    if not n_clicks and not opened:
+        raise PreventUpdate
+    return body(), True, {"display": "none"}
+
+
+def body() -> html.Div:
+    """The section's controls, views and stores."""
+    return html.Div([
         html.Div([html.Button("Start again from the session scenario", id="whatif-reset",
                               className="button")], className="toolbar-inline"),
         html.Div(id="whatif-msg", role="status"),
@@ -231,16 +249,21 @@ def layout() -> html.Section:
         dcc.Store(id="whatif-versions", storage_type="session"),
         dcc.Store(id="whatif-cmp-data", storage_type="session"),
         *job_parts("whatif"),
-    ], className="panel", id="whatif")  # fmt: skip
+    ])  # fmt: skip
 
 
 def register_callbacks(app: Dash) -> None:
     """Wire the section on `app`."""
+    app.callback(
+        Output("whatif-body", "children"), Output("whatif-opened", "data"),
+        Output("whatif-open", "style"), Input("whatif-open", "n_clicks"),
+        Input("scn-page", "id"), State("whatif-opened", "data"),
+    )(open_section)  # fmt: skip
     work_out = (Output("whatif-work", "data", allow_duplicate=True),
                 Output("whatif-msg", "children", allow_duplicate=True))  # fmt: skip
     work = State("whatif-work", "data")
     app.callback(
-        *work_out, Input("scn-page", "id"), Input("whatif-reset", "n_clicks"),
+        *work_out, Input("whatif-reset", "id"), Input("whatif-reset", "n_clicks"),
         Input("session-base", "data"), Input("session-scenario", "data"), work,
         prevent_initial_call="initial_duplicate",
     )(lambda *a: ed.start_work(*a, triggered=dash.ctx.triggered_id))  # fmt: skip

@@ -9,6 +9,7 @@ the roster's cost, the roster's shortfall in agent-hours and FTE, and only short
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash
@@ -17,13 +18,15 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.pages.staffing.figures import staffing_figure
 from dashboard.pages.staffing.job import staffing_job
-from dashboard.pages.staffing.plan import short_rows, site_series, staffing_view
+from dashboard.pages.staffing.plan import StaffingView, short_rows, site_series, staffing_view
 from dashboard.pages.staffing.tables import cards, reconcile_block, short_table, summary_table
+from dashboard.shared.graphs import drawn, graph_slot, slot_id
 from dashboard.shared.job_controls import job_parts, prefixed_controls, register_job, status_box
+from dashboard.shared.memo import Memo
 from dashboard.shared.session import edited_scenario
 from dashboard.shared.state import AppState, app_state
 from sim import api
-from sim.api import ScenarioError
+from sim.api import Scenario, ScenarioError
 
 dash.register_page(__name__, path="/staffing", name="Staffing", title="Staffing · ccsim", order=4)
 
@@ -31,6 +34,7 @@ ALL_GROUPS = "__all__"
 WHOLE = "__all__"
 MAX_REPLICATIONS = 20
 PROGRESS_INTERVAL_MS = 200
+VIEWS = Memo(8)  # plans of the scenarios, targets and methods asked last, in this process
 
 
 def target_items(voice_sl: Any, voice_s: Any, chat_sl: Any, chat_s: Any) -> list[str]:
@@ -60,6 +64,30 @@ def controls(store: dict[str, Any] | None, _page: Any = None, state: AppState | 
         ch.chat.sl_threshold_s,
         label,
     )
+
+
+def page_view(
+    store: dict[str, Any] | None, site: str | None, group: str | None, day: str | None,
+    targets: tuple[Any, Any, Any, Any], method: Any, simulation: dict[str, Any] | None,
+    triggered: Any = None, state: AppState | None = None,
+) -> tuple[Any, ...]:  # fmt: skip
+    """`controls`, `group_options` and `plan` in one callback, so a page load draws the plan
+    in its first round: the scenario (or the first call) resets every control, a new site its
+    groups, any other control keeps them all."""
+    state = state or app_state()
+    keep = [dash.no_update] * 9
+    if triggered in (None, "session-scenario", "stf-page"):
+        picked = controls(store, None, state)
+        if picked[1] is None:  # the scenario has problems: the label says which
+            return (*picked, *keep[:2], *[dash.no_update] * 6)
+        site, targets, group = picked[1], picked[2:6], ALL_GROUPS
+        head = (*picked, *group_options(site, store, state))
+    elif triggered == "stf-site":
+        options, group = group_options(site, store, state)
+        head = (*keep[:7], options, group)
+    else:
+        head = tuple(keep)
+    return (*head, *plan(site, group, day, *targets, method, simulation, store, state))
 
 
 def group_options(site: str | None, store: dict[str, Any] | None, state: AppState | None = None):
@@ -140,7 +168,7 @@ def plan(
     try:
         scenario, _ = edited_scenario(store, state)
         items = target_items(voice_sl, voice_s, chat_sl, chat_s)
-        view = staffing_view(scenario, items, simulation, str(method or "erlang"))
+        view = memo_view(scenario, items, simulation, str(method or "erlang"))
     except ScenarioError as exc:
         box = html.Div(str(exc), className="error-box", id="stf-error-message")
         return (*[dash.no_update] * 4, box, dash.no_update)
@@ -165,6 +193,15 @@ def plan(
     figure = staffing_figure(series, site, zone, scope, view.method, view.methods)
     short = short_table(short_rows(view, site, one, chosen), view, zone)
     return cards(view, currency), table, figure, day_options, None, short
+
+
+def memo_view(
+    scenario: Scenario, items: list[str], simulation: dict[str, Any] | None, method: str
+) -> StaffingView:
+    """`staffing_view`, kept for the last few scenarios, targets and methods asked (it plans
+    the whole scenario; a page load or a change of site, group or day asks again). Read-only."""
+    key = (scenario.model_dump_json(), tuple(items), json.dumps(simulation, sort_keys=True), method)
+    return VIEWS.get(key, lambda: staffing_view(scenario, items, simulation, method))
 
 
 def simulation_controls() -> html.Div:
@@ -242,7 +279,7 @@ def layout(**_query: str) -> html.Div:
                     className="control",
                 ),
             ], className="toolbar-inline"),
-            dcc.Loading(dcc.Graph(id="stf-graph")),
+            graph_slot("stf-graph"),
             html.P("Required: the Erlang plan (Erlang C/A for voice and chat, backlog rules "
                    "for email) or the simulated staffing, grossed up for breaks and absenteeism. "
                    "Rostered: agents the scenario's shift lines log in. Red: fewer rostered than "
@@ -254,6 +291,11 @@ def layout(**_query: str) -> html.Div:
     ], id="stf-page")  # fmt: skip
 
 
+def _with_graph(outputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`page_view`'s outputs with the plan's figure as the graph for its slot."""
+    return (*outputs[:11], drawn("stf-graph", outputs[11]), *outputs[12:])
+
+
 def register_callbacks(app: Dash) -> None:
     app.callback(
         Output("stf-site", "options"),
@@ -263,22 +305,16 @@ def register_callbacks(app: Dash) -> None:
         Output("stf-chat-sl", "value"),
         Output("stf-chat-s", "value"),
         Output("stf-scenario", "children"),
-        Input("session-scenario", "data"),
-        Input("stf-page", "id"),
-    )(controls)
-    app.callback(
         Output("stf-group", "options"),
         Output("stf-group", "value"),
-        Input("stf-site", "value"),
-        State("session-scenario", "data"),
-    )(group_options)
-    app.callback(
         Output("stf-cards", "children"),
         Output("stf-table", "children"),
-        Output("stf-graph", "figure"),
+        Output(slot_id("stf-graph"), "children"),
         Output("stf-day", "options"),
         Output("stf-error", "children"),
         Output("stf-short", "children"),
+        Input("session-scenario", "data"),
+        Input("stf-page", "id"),
         Input("stf-site", "value"),
         Input("stf-group", "value"),
         Input("stf-day", "value"),
@@ -288,8 +324,12 @@ def register_callbacks(app: Dash) -> None:
         Input("stf-chat-s", "value"),
         Input("stf-method", "value"),
         Input("stf-sim-result", "data"),
-        State("session-scenario", "data"),
-    )(plan)
+    )(
+        lambda store, _page, site, group, day, v_sl, v_s, c_sl, c_s, method, sim: _with_graph(
+            page_view(store, site, group, day, (v_sl, v_s, c_sl, c_s), method, sim,
+                      triggered=dash.ctx.triggered_id)
+        )
+    )  # fmt: skip
     app.callback(
         Output("stf-sim-controls", "style"),
         Input("stf-method", "value"),
