@@ -144,6 +144,10 @@ def interval_figure(
         f"{result['replications']} simulated periods"
     )
     fig = style(fig, title, height=260 * len(shown) + 140)
+    # room for the title, the legend and the first panel's title, one above the other
+    plot_px = 260 * len(shown) - 60  # the figure's height less the top and bottom margins
+    fig.update_layout(margin={"t": 140}, legend={"y": 1.0 + 45 / plot_px})
+    fig.update_xaxes(tickformat="%H:%M\n%a %d %b")  # the day under every tick: a log spans days
     fig.update_xaxes(title_text="Time (the log's local clock)", row=len(shown), col=1)
     return fig
 
