@@ -46,8 +46,8 @@ def _line_at(y: float, axis: str, color: str, dash: str, text: str, top: bool) -
              "y0": y, "y1": y, "line": {"color": color, "dash": dash, "width": 1.5}}  # fmt: skip
     note = {"xref": f"x{axis} domain", "x": 1, "yref": f"y{axis}", "y": y, "text": text,
             "showarrow": False, "xanchor": "right", "yanchor": "bottom" if top else "top",
-            "font": {"size": 12}}  # fmt: skip
-    return shape, note
+            "font": {"size": 12}, "bgcolor": "rgba(255,255,255,0.85)"}  # fmt: skip
+    return shape, note  # the label's white ground keeps it readable over the data it crosses
 
 
 def site_figure(
