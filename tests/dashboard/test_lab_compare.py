@@ -204,6 +204,26 @@ def test_coverage_chart_reads_service_level_on_a_fixed_percent_scale() -> None:
     assert [t.yaxis or "y" for t in fig.data] == ["y", "y2"]
 
 
+def test_coverage_chart_draws_voice_sl_and_keeps_the_others_in_the_legend() -> None:
+    """Two sides x three channels: only the voice SL lines are drawn at first, each channel in
+    one colour on both sides (solid A, dashed B)."""
+    sl = {"voice": [0.8] * 24, "chat": [0.9] * 24, "email": [1.0] * 24}
+    record = {
+        "coverage_timezone": "UTC",
+        "coverage": [
+            {"side": side, "agents": {"s": [5.0] * 24}, "service_level": sl} for side in ("a", "b")
+        ],
+    }
+    lines = [t for t in coverage_figure(record).data if t.yaxis == "y2"]
+    drawn = {t.name for t in lines if t.visible is True}
+    assert drawn == {"a · SL voice", "b · SL voice"}
+    assert {t.visible for t in lines if "voice" not in t.name} == {"legendonly"}
+    colors = {t.name.split("SL ")[1]: set() for t in lines}
+    for t in lines:
+        colors[t.name.split("SL ")[1]].add(t.line.color)
+    assert all(len(c) == 1 for c in colors.values()) and len({*map(min, colors.values())}) == 3
+
+
 def test_compare_refuses_bad_choices(state: AppState) -> None:
     """Unknown sources, unpaired runs and bad numbers are ScenarioErrors (shown as messages)."""
     cmp = page("compare")

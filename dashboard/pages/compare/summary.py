@@ -80,18 +80,29 @@ def summary_boxes(record: dict[str, Any]) -> html.Div:
     return html.Div(boxes, className="summary-boxes", id="cmp-summary-boxes")
 
 
+SL_COLORS = {"voice": "#7a5af8", "chat": "#f79009", "email": "#12b76a", "social": "#ee46bc"}
+
+
 def coverage_figure(record: dict[str, Any]) -> go.Figure:
-    """Agents staffed by hour of day per site (solid: A, dashed: B) over the SL by hour."""
+    """Agents staffed by hour of day per site (solid: A, dashed: B) over the SL by hour (voice
+    drawn, the other channels in the legend)."""
     fig = go.Figure()
     hours = list(range(24))
     for cover, dash in zip(record.get("coverage", []), ("solid", "dash"), strict=False):
         for site, agents in cover["agents"].items():
             fig.add_scatter(x=hours, y=agents, name=f"{cover['side']} · {site}",
                             line={"dash": dash}, mode="lines+markers")  # fmt: skip
+        channels = list(cover["service_level"])
+        shown = "voice" if "voice" in channels else channels[0] if channels else None
         for channel, sl in cover["service_level"].items():
             pct = [None if s is None else 100 * s for s in sl]
+            # one colour per channel (A solid, B dashed); only one channel's SL drawn at first,
+            # the others a click on the legend away (eight faint lines read as noise)
             fig.add_scatter(x=hours, y=pct, name=f"{cover['side']} · SL {channel}", yaxis="y2",
-                            line={"dash": dash, "width": 1}, mode="lines", opacity=0.6)  # fmt: skip
+                            line={"dash": dash, "width": 1.5,
+                                  "color": SL_COLORS.get(channel, "#667085")},
+                            mode="lines", opacity=0.7,
+                            visible=True if channel == shown else "legendonly")  # fmt: skip
     zone = record.get("coverage_timezone", "")
     style(fig, "Coverage by hour of day: agents staffed per site, and service level",
           f"hour of day ({zone}, the report time zone)", "agents staffed (mean)",
