@@ -53,7 +53,9 @@ def plan_figure(result: PlanResult, site: str | None = None, group: str | None =
         legend={"orientation": "h", "y": -0.15},
     )  # fmt: skip
     fig.update_yaxes(title_text="FTE", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="agents in classes", secondary_y=True, rangemode="tozero")
+    # its own round ticks (synced to the FTE grid they read 17.9, 35.8, ...), no second grid
+    fig.update_yaxes(title_text="agents in classes", secondary_y=True, rangemode="tozero",
+                     tickmode="auto", showgrid=False)  # fmt: skip
     fig.update_xaxes(title_text="week starting")
     return fig
 
