@@ -35,7 +35,7 @@ def test_compare_reports_progress_when_piped():
     args = ["compare", "scenarios/teaching_mmc.yaml", "scenarios/teaching_mmc.yaml"]
     result = runner.invoke(app, [*args, "--replications", "2", "--json"])
     assert result.exit_code == 0, result.output
-    assert "ccsim: comparing: started" in result.stderr and "4/4" in result.stderr
+    assert "ccsim: comparing (runs of A and B): started" in result.stderr and "4/4" in result.stderr
 
 
 def test_every_long_command_has_quiet():
