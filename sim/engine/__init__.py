@@ -9,9 +9,16 @@ from sim.model import Model
 
 def simulate(model: Model, seed: int, replication: int = 0) -> ContactLog:
     """Run one replication of a compiled model and return its contact log."""
+    return simulate_with_demand(model, seed, replication)[1]
+
+
+def simulate_with_demand(
+    model: Model, seed: int, replication: int = 0
+) -> tuple[Demand, ContactLog]:
+    """`simulate`, also returning the replication's drawn demand (verify's control variates)."""
     demand = generate_demand(model, seed, replication)
     roster = build_roster(model, seed, replication)
-    return Engine(model, demand, roster, seed, replication).run()
+    return demand, Engine(model, demand, roster, seed, replication).run()
 
 
 __all__ = [
@@ -24,4 +31,5 @@ __all__ = [
     "build_roster",
     "generate_demand",
     "simulate",
+    "simulate_with_demand",
 ]

@@ -143,7 +143,7 @@ def _decider(cases: list[dict[str, Any]], sizing: Sizing) -> Callable[[Group], D
                 if metric in expected:  # a plan may measure more than a case checks
                     exp = float(expected[metric])
                     checks.append((metric, stat, exp, _binomial(metric, stat, exp)))
-        return decide(checks, sum(scale for scale, _, _ in g.stages), sizing)
+        return decide(checks, g.measured, sizing)
 
     return judge
 
@@ -155,7 +155,7 @@ def _run_info(g: Group, cases: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "replications": REPLICATIONS,
         "stages": len(g.stages),
-        "measured_fraction": round(sum(scale for scale, _, _ in g.stages), 6),
+        "measured_fraction": round(g.measured, 6),
         "needed_fraction": _clean(round(d.needed, 6)),
         "stop": d.stop,
         "contacts": g.contacts,

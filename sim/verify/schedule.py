@@ -37,6 +37,11 @@ class Group:
     decision: Decision | None = None
     cpu_s: float = 0.0  # CPU seconds its replications took in the workers (not in any report)
 
+    @property
+    def measured(self) -> float:
+        """The share of the case's full window measured so far, all stages together."""
+        return sum(scale for scale, _, _ in self.stages)
+
     def stats(self, controls: bool = True) -> list[dict[str, Stat]]:
         """Per member: each metric's pooled Stat over the stages run so far."""
         return [

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sim.engine import Engine, build_roster, generate_demand
+from sim.engine import simulate_with_demand
 from sim.verify.estimators import estimate, input_controls, retrial_estimate
 from sim.verify.scenarios import queue_scenario, windows_s
 
@@ -147,13 +147,9 @@ def replicate_group(
     scale: float,
 ) -> tuple[list[dict[str, tuple[float, float]]], list[float], int]:
     """One replication of a scenario shared by cases: per case (awt, metrics), each metric's value
-    and the contacts it was measured on; the input controls; and the contacts simulated in all.
-
-    The run is `sim.engine.simulate` spelled out, to keep the drawn demand for the controls.
-    """
+    and the contacts it was measured on; the input controls; and the contacts simulated in all."""
     model = queue_scenario(**spec, measure_scale=scale)
-    demand = generate_demand(model, seed, replication)
-    log = Engine(model, demand, build_roster(model, seed, replication), seed, replication).run()
+    demand, log = simulate_with_demand(model, seed, replication)
     cache: dict[tuple[float, int | None], dict] = {}
     out = []
     for awt, metrics in plans:
