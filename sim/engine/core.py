@@ -34,6 +34,7 @@ from sim.engine.log import (
     BLOCKED,
     COMPLETED,
     IN_SERVICE,
+    ISSUE_RESOLVED,
     WAITING,
     ContactLog,
 )
@@ -53,7 +54,7 @@ class Engine(ChatMixin, JourneyMixin):
         self._after = scheduler(self.env)  # _after(delay, callback, value)
         self._at = absolute_scheduler(self.env)  # _at(time, callback, value)
         n = len(demand)
-        self.n_generated = n
+        self.demand = demand  # the log takes columns the run did not extend from it
         self.arrival = demand.arrival_s.tolist()
         self.ctype = demand.type_idx.tolist()
         self.base_handle = demand.base_handle_s.tolist()
@@ -97,9 +98,10 @@ class Engine(ChatMixin, JourneyMixin):
                 self.types_of_group[g].append(c)
         self.agents_for_type = [0] * nt  # agents on shift in those groups
         self.lines = model.voice_lines
-        self.voice_in_system = 0
+        self.voice_in_system = 0  # voice contacts holding a trunk line (counted only with lines)
         self.fuse_wrap = self.lines is None  # trunk lines see the customer leave at talk end
         self.lazy_patience = self._lazy_patience_types()
+        self.plain = self._plain_types()
 
         self.agent_group = list(roster.agent_group)
         na = len(self.agent_group)
@@ -138,6 +140,25 @@ class Engine(ChatMixin, JourneyMixin):
             and jt.redial_max[c] <= 1
             and (self.lines is None or self.channel[c] != VOICE)
             for c in range(self.model.n_types)
+        ]
+
+    def _plain_types(self) -> list[bool]:
+        """Per type: does serving it end in nothing but a resolved contact? Exclusive channel, no
+        after-call work, bot or callbacks, no trunk line to release, and every group that may
+        serve it resolves the issue for certain (FCR 1, no learning curve). Such contacts start
+        and finish without the journey hooks (`_finish_plain`), which would decide nothing."""
+        m, jt = self.model, self.model.journeys
+        skilled = np.isfinite(m.proficiency)
+        learning = np.array([lc is not None for lc in jt.learning], dtype=bool)
+        uncertain = (skilled & ((m.fcr < 1.0) | learning[:, None])).any(axis=0)
+        return [
+            self.channel[c] != CHAT
+            and jt.acw[c] is None
+            and not jt.has_bot[c]
+            and not jt.has_callback[c]
+            and not uncertain[c]
+            and (self.lines is None or self.channel[c] != VOICE)
+            for c in range(m.n_types)
         ]
 
     def _overflow_tiers(self) -> list[list[tuple[float, list[list[int]]]]]:
@@ -186,8 +207,8 @@ class Engine(ChatMixin, JourneyMixin):
         c = self.ctype[cid]
         self.queued_at[cid] = self.now
         channel = self.channel[c]
-        if channel == VOICE:
-            if self.lines is not None and self.voice_in_system >= self.lines:
+        if channel == VOICE and self.lines is not None:
+            if self.voice_in_system >= self.lines:
                 self.status[cid] = BLOCKED
                 self.end[cid] = self.now
                 self._lost(cid)
@@ -208,7 +229,7 @@ class Engine(ChatMixin, JourneyMixin):
     def _wait_extras(self, cid: int, c: int) -> None:
         """Callback offer (instead of a patience timer if taken) and overflow timers."""
         if self.jt.has_callback[c] and self._offer_callback(cid):
-            if self.channel[c] == VOICE:
+            if self.channel[c] == VOICE and self.lines is not None:
                 self.voice_in_system -= 1  # the caller hangs up and keeps its place in the queue
         elif self.patience[cid] < _INF and not self.lazy_patience[c]:
             self._after(self.patience[cid], self._patience_over, cid)
@@ -226,7 +247,7 @@ class Engine(ChatMixin, JourneyMixin):
         self.end[cid] = at
         c = self.ctype[cid]
         self.n_waiting[c] -= 1
-        if self.channel[c] == VOICE:
+        if self.channel[c] == VOICE and self.lines is not None:
             self.voice_in_system -= 1
         self._lost(cid)
 
@@ -294,6 +315,12 @@ class Engine(ChatMixin, JourneyMixin):
         self.agent_of[cid] = a
         c = self.ctype[cid]
         g = self.agent_group[a]
+        if self.plain[c]:  # no bot: the handle factor is 1
+            if self.load[a]:
+                self.capacity_breaches += 1
+            self.load[a] = 1
+            self._after(self.base_handle[cid] * self.prof[g][c], self._finish_plain, cid)
+            return
         work = self.base_handle[cid] * self.prof[g][c] * self.handle_factor[cid]
         if self.learning[g] is not None:
             work *= self._learning_factors(a, now)[0]
@@ -320,8 +347,9 @@ class Engine(ChatMixin, JourneyMixin):
     def _customer_leaves(self, cid: int) -> None:
         """The talk of an exclusive contact ends (at `now`): the customer's side of the finish."""
         self.end[cid] = self.now
-        if self.channel[self.ctype[cid]] == VOICE and not self.callback_of[cid]:
-            self.voice_in_system -= 1
+        if self.lines is not None and self.channel[self.ctype[cid]] == VOICE:
+            if not self.callback_of[cid]:
+                self.voice_in_system -= 1
         self.status[cid] = COMPLETED
         self._completed(cid)
 
@@ -329,8 +357,9 @@ class Engine(ChatMixin, JourneyMixin):
         """The talk of an exclusive contact ends; the agent wraps up, or takes the next one."""
         cid = ev.value
         self.end[cid] = self.now  # `_customer_leaves`, inlined: this is the engine's hottest path
-        if self.channel[self.ctype[cid]] == VOICE and not self.callback_of[cid]:
-            self.voice_in_system -= 1
+        if self.lines is not None and self.channel[self.ctype[cid]] == VOICE:
+            if not self.callback_of[cid]:
+                self.voice_in_system -= 1
         self.status[cid] = COMPLETED
         self._completed(cid)
         a = self.agent_of[cid]
@@ -338,6 +367,17 @@ class Engine(ChatMixin, JourneyMixin):
             self.n_wrapping += 1
             self._after(self.acw[cid], self._wrap_done, a)  # the agent stays busy
             return
+        self.load[a] = 0
+        self._agent_free(a)
+
+    def _finish_plain(self, ev: _Call) -> None:
+        """`_finish` for a contact of a plain type (see `_plain_types`): resolved, agent free."""
+        cid = ev.value
+        self.end[cid] = self.now
+        self.status[cid] = COMPLETED
+        self.resolved[cid] = 1
+        self.issue_status[self.issue_of[cid]] = ISSUE_RESOLVED
+        a = self.agent_of[cid]
         self.load[a] = 0
         self._agent_free(a)
 

@@ -14,7 +14,7 @@ purpose into a column indexed by contact id (`first`), the same values `get` ret
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -72,10 +72,12 @@ class IssueDraws:
 
     def first(
         self, purpose: str, types: list[int], samplers: list[Sampler | None] | None = None
-    ) -> list[float]:
+    ) -> Sequence[float]:
         """`get(purpose, c, i, 1, samplers[c])` for every first contact i whose type c is listed.
 
-        A list indexed by contact id (nan for first contacts of other types); empty if no types.
+        Indexed by contact id (nan for first contacts of other types); empty if no types. A
+        memoryview, not a list: most columns are read for a few contacts only (a redial's delay,
+        a callback's answer), so converting every value to a Python float up front costs more.
         """
         if not types:
             return []
@@ -87,7 +89,7 @@ class IssueDraws:
             if key not in self._arrays:
                 self._draw(key, None if samplers is None else samplers[c])
             column[self._members[c]] = self._arrays[key][::ATTEMPTS]  # ranks in id order
-        return column.tolist()
+        return memoryview(column)  # type: ignore[arg-type]
 
     def _draw(self, key: tuple[str, int, int, int], sample: Sampler | None) -> memoryview:
         purpose, c, ci, block = key

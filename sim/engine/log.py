@@ -8,6 +8,7 @@ for occupancy; other busy time is the service time of the contacts themselves.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,21 +84,39 @@ class ContactLog:
 
     @classmethod
     def build(cls, engine: Engine, end_time: float) -> ContactLog:
-        """Freeze an engine's lists into arrays."""
+        """Freeze an engine's lists into arrays.
+
+        Without contacts created during the run (redials, repeats, returns from the bot), the
+        columns a run never writes are the drawn demand's and the first contacts' own.
+        """
         arr = np.asarray
         roster = engine.roster
         shift_cols, online_cols = _windows(roster.scheduled), _windows(roster.available)
+        demand = engine.demand
+        n = len(engine.arrival)
+        arrival: Sequence[float] | np.ndarray
+        ctype: Sequence[int] | np.ndarray
+        issue: Sequence[int] | np.ndarray
+        attempt: Sequence[int] | np.ndarray
+        origin: Sequence[int] | np.ndarray
+        if n == len(demand):
+            arrival, ctype = demand.arrival_s, demand.type_idx
+            issue, attempt = np.arange(n), np.ones(n, np.int32)
+            origin = np.zeros(n, np.int8)  # ORIGIN_NAMES[0]: first contacts
+        else:
+            arrival, ctype, issue = engine.arrival, engine.ctype, engine.issue_of
+            attempt, origin = engine.attempt, engine.origin
         return cls(
-            arrival_s=arr(engine.arrival, dtype=float),
-            type_idx=arr(engine.ctype, dtype=np.int64),
+            arrival_s=arr(arrival, dtype=float),
+            type_idx=arr(ctype, dtype=np.int64),
             queued_s=arr(engine.queued_at, dtype=float),
             answer_s=arr(engine.answer, dtype=float),
             end_s=arr(engine.end, dtype=float),
             agent=arr(engine.agent_of, dtype=np.int64),
             status=arr(engine.status, dtype=np.int8),
-            issue=arr(engine.issue_of, dtype=np.int64),
-            attempt=arr(engine.attempt, dtype=np.int32),
-            origin=arr(engine.origin, dtype=np.int8),
+            issue=arr(issue, dtype=np.int64),
+            attempt=arr(attempt, dtype=np.int32),
+            origin=arr(origin, dtype=np.int8),
             resolved=arr(engine.resolved, dtype=np.int8),
             callback=arr(engine.callback_of, dtype=np.int8) > 0,
             in_bot_s=arr(engine.in_bot_s, dtype=float),
