@@ -28,7 +28,7 @@ from sim.engine.chat import ChatMixin
 from sim.engine.invariants import check_capacity_breaches, check_sessions
 from sim.engine.journeys import JourneyMixin
 from sim.engine.kernel import Call as _Call
-from sim.engine.kernel import absolute_scheduler, pending, run_loop, scheduler
+from sim.engine.kernel import absolute_scheduler, fixed_scheduler, pending, run_loop, scheduler
 from sim.engine.log import (
     ABANDONED,
     BLOCKED,
@@ -53,6 +53,12 @@ class Engine(ChatMixin, JourneyMixin):
         self.now = 0.0  # the current time, kept by the kernel's run loop
         self._after = scheduler(self.env)  # _after(delay, callback, value)
         self._at = absolute_scheduler(self.env)  # _at(time, callback, value)
+        # the hottest events, each with its callback bound once: (delay or time, value)
+        self._after_finish_plain = fixed_scheduler(self.env, self._finish_plain)
+        self._after_finish = fixed_scheduler(self.env, self._finish)
+        self._at_finish_wrapped = fixed_scheduler(self.env, self._finish_wrapped, absolute=True)
+        self._after_patience = fixed_scheduler(self.env, self._patience_over)
+        self._after_overflow = fixed_scheduler(self.env, self._overflow)
         n = len(demand)
         self.demand = demand  # the log takes columns the run did not extend from it
         self.arrival = demand.arrival_s.tolist()
@@ -224,7 +230,7 @@ class Engine(ChatMixin, JourneyMixin):
         if self.wait_extras[c]:
             self._wait_extras(cid, c)
         elif self.patience[cid] < _INF and not self.lazy_patience[c]:
-            self._after(self.patience[cid], self._patience_over, cid)
+            self._after_patience(self.patience[cid], cid)
 
     def _wait_extras(self, cid: int, c: int) -> None:
         """Callback offer (instead of a patience timer if taken) and overflow timers."""
@@ -232,9 +238,9 @@ class Engine(ChatMixin, JourneyMixin):
             if self.channel[c] == VOICE and self.lines is not None:
                 self.voice_in_system -= 1  # the caller hangs up and keeps its place in the queue
         elif self.patience[cid] < _INF and not self.lazy_patience[c]:
-            self._after(self.patience[cid], self._patience_over, cid)
+            self._after_patience(self.patience[cid], cid)
         for delay, levels in self.overflow_tiers[c]:
-            self._after(delay, self._overflow, (cid, levels))
+            self._after_overflow(delay, (cid, levels))
 
     def _patience_over(self, ev: _Call) -> None:
         cid = ev.value
@@ -319,7 +325,7 @@ class Engine(ChatMixin, JourneyMixin):
             if self.load[a]:
                 self.capacity_breaches += 1
             self.load[a] = 1
-            self._after(self.base_handle[cid] * self.prof[g][c], self._finish_plain, cid)
+            self._after_finish_plain(self.base_handle[cid] * self.prof[g][c], cid)
             return
         work = self.base_handle[cid] * self.prof[g][c] * self.handle_factor[cid]
         if self.learning[g] is not None:
@@ -340,9 +346,9 @@ class Engine(ChatMixin, JourneyMixin):
             # before the wrap-up ends (see `_finish_wrapped`)
             if self.fuse_wrap and self._next_contact_after(cid) >= acw:
                 talk_end = now + work
-                self._at(talk_end + acw, self._finish_wrapped, (cid, talk_end))
+                self._at_finish_wrapped(talk_end + acw, (cid, talk_end))
                 return
-        self._after(work, self._finish, cid)
+        self._after_finish(work, cid)
 
     def _customer_leaves(self, cid: int) -> None:
         """The talk of an exclusive contact ends (at `now`): the customer's side of the finish."""

@@ -43,6 +43,7 @@ class Call:
 
 
 Schedule = Callable[[float, Callable[[Call], None], Any], None]
+FixedSchedule = Callable[[float, Any], None]
 
 
 def scheduler(env: simpy.Environment) -> Schedule:
@@ -61,6 +62,35 @@ def scheduler(env: simpy.Environment) -> Schedule:
         heappush(queue, (env._now + delay, NORMAL, next(eid), ev))
 
     return after
+
+
+def fixed_scheduler(
+    env: simpy.Environment, callback: Callable[[Call], None], absolute: bool = False
+) -> FixedSchedule:
+    """`after(delay, value)`: `scheduler(env)(delay, callback, value)` for one fixed callback (or,
+    `absolute`, `at(time, value)` as `absolute_scheduler` pushes it).
+
+    For the hottest events: the callback is bound once and its one-element `callbacks` list is
+    shared by every event pushed (`step` replaces an event's list by None, never changes it).
+    """
+    queue: list[tuple[float, int, int, Call]] = env._queue  # type: ignore[assignment]
+    eid = env._eid
+    new = object.__new__
+    callbacks = [callback]
+
+    def after(delay: float, value: Any) -> None:
+        ev = new(Call)
+        ev.callbacks = callbacks
+        ev.value = value
+        heappush(queue, (env._now + delay, NORMAL, next(eid), ev))
+
+    def at(time: float, value: Any) -> None:
+        ev = new(Call)
+        ev.callbacks = callbacks
+        ev.value = value
+        heappush(queue, (time, NORMAL, next(eid), ev))
+
+    return at if absolute else after
 
 
 def absolute_scheduler(env: simpy.Environment) -> Schedule:

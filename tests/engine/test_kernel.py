@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import simpy
 
-from sim.engine.kernel import Call, absolute_scheduler, pending, run_loop, scheduler
+from sim.engine.kernel import (
+    Call,
+    absolute_scheduler,
+    fixed_scheduler,
+    pending,
+    run_loop,
+    scheduler,
+)
 
 
 class _Clock:
@@ -118,3 +125,30 @@ def test_absolute_scheduler_pushes_the_time_given_and_pending_lists_one_callback
     env.step()
     env.step()
     assert pending(env, target) == [(4.0, "late")]
+
+
+def test_fixed_schedulers_push_what_the_general_ones_push_and_share_one_callbacks_list():
+    """`fixed_scheduler` pushes the entries `scheduler` / `absolute_scheduler` push for the same
+    callback; the events of one fixed scheduler share one `callbacks` list, which `step` reads but never changes (it
+    replaces the event's reference by None), so every shared event runs its callback once."""
+    ours, general = simpy.Environment(), simpy.Environment()
+    ours._now = general._now = 2.0
+    seen: list[tuple[float, str]] = []
+
+    def target(ev):
+        seen.append((ours.now, ev.value))
+
+    after, at = fixed_scheduler(ours, target), fixed_scheduler(ours, target, absolute=True)
+    after(3.0, "a")
+    at(4.0, "b")
+    after(1.0, "c")
+    scheduler(general)(3.0, target, "a")
+    absolute_scheduler(general)(4.0, target, "b")
+    scheduler(general)(1.0, target, "c")
+    assert [e[:3] for e in ours._queue] == [e[:3] for e in general._queue]
+    by_value = {e[3].value: e[3] for e in ours._queue}
+    shared = by_value["a"].callbacks
+    assert by_value["c"].callbacks is shared and shared == [target]
+    assert pending(ours, target) == [(3.0, "c"), (4.0, "b"), (5.0, "a")]
+    ours.run()
+    assert seen == [(3.0, "c"), (4.0, "b"), (5.0, "a")] and shared == [target]
