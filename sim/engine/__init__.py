@@ -2,6 +2,7 @@
 
 from sim.engine.arrivals import Demand, generate_demand
 from sim.engine.core import Engine
+from sim.engine.gc_pause import cyclic_gc_paused
 from sim.engine.log import STATUS_NAMES, ConservationError, ContactLog
 from sim.engine.roster import Roster, build_roster
 from sim.model import Model
@@ -15,10 +16,15 @@ def simulate(model: Model, seed: int, replication: int = 0) -> ContactLog:
 def simulate_with_demand(
     model: Model, seed: int, replication: int = 0
 ) -> tuple[Demand, ContactLog]:
-    """`simulate`, also returning the replication's drawn demand (verify's control variates)."""
-    demand = generate_demand(model, seed, replication)
-    roster = build_roster(model, seed, replication)
-    return demand, Engine(model, demand, roster, seed, replication).run()
+    """`simulate`, also returning the replication's drawn demand (verify's control variates).
+
+    The cyclic garbage collector is paused meanwhile (`sim.engine.gc_pause`): the same results,
+    ~10% sooner.
+    """
+    with cyclic_gc_paused():
+        demand = generate_demand(model, seed, replication)
+        roster = build_roster(model, seed, replication)
+        return demand, Engine(model, demand, roster, seed, replication).run()
 
 
 __all__ = [

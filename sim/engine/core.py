@@ -382,7 +382,8 @@ class Engine(ChatMixin, JourneyMixin):
         self.end[cid] = self.now
         self.status[cid] = COMPLETED
         self.resolved[cid] = 1
-        self.issue_status[self.issue_of[cid]] = ISSUE_RESOLVED
+        # a first contact's issue is its own (its id), a later contact's is looked up
+        self.issue_status[cid if cid < self.n_first else self.issue_of[cid]] = ISSUE_RESOLVED
         a = self.agent_of[cid]
         self.load[a] = 0
         self._agent_free(a)

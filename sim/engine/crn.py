@@ -27,7 +27,9 @@ Sampler = Callable[[np.random.Generator, int], np.ndarray]
 class IssueDraws:
     """Lazily drawn variate tables: a row per issue of a contact type, a column per attempt."""
 
-    def __init__(self, seed: int, rep: int, names: list[str], first_type: list[int]) -> None:
+    def __init__(
+        self, seed: int, rep: int, names: list[str], first_type: Sequence[int] | np.ndarray
+    ) -> None:
         self._seed_rep = (seed, rep)
         self._names = names
         self._first_type = np.asarray(first_type, dtype=np.int64)

@@ -59,7 +59,8 @@ class JourneyMixin(EngineState):
         self.learning = jt.learning
         self.has_bot = jt.has_bot
         self.hired_at = list(roster.hired_at)
-        self.draws = draws = IssueDraws(seed, rep, model.type_names, self.ctype[:n])
+        first_type = self.demand.type_idx  # the first contacts' types, as an array
+        self.draws = draws = IssueDraws(seed, rep, model.type_names, first_type)
         self.n_first = n
         self.mean_handle_s = mean_handle(model)
         self.callbacks_offered = 0
@@ -73,8 +74,8 @@ class JourneyMixin(EngineState):
 
         column = draws.first
         # a first contact's choice of the bot, decided in bulk (u < share, nan for types without)
-        share = np.asarray(jt.bot_share)[np.asarray(self.ctype[:n], dtype=np.int64)]
-        self.to_bot = (np.asarray(column("bot", bot)) < share if bot else share > 1).tolist()
+        share = np.asarray(jt.bot_share)[first_type] if bot else None
+        self.to_bot = (np.asarray(column("bot", bot)) < share).tolist() if bot else []
         self.u_bot_time = column("bot_time", bot, jt.bot_time)
         self.u_bot_outcome = column("bot_outcome", bot)
         self.u_bot_retry = column("bot_retry", retry, jt.bot_retry_delay)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import simpy
 
+    from sim.engine.arrivals import Demand
     from sim.engine.kernel import Schedule
     from sim.model import Model
     from sim.model.journeys import JourneyTables
@@ -27,6 +28,7 @@ class EngineState:
         now: float
         _after: Schedule  # _after(delay, callback, value): schedule `callback` after `delay` s
         _at: Schedule  # _at(time, callback, value): schedule `callback` at `time` (not before now)
+        demand: Demand  # the replication's drawn first contacts
         arrival: list[float]
         ctype: list[int]
         base_handle: list[float]

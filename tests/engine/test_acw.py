@@ -10,6 +10,7 @@ from helpers import assert_within, compiled, replicate, single_queue
 from sim.analytic.erlang import erlang_b
 from sim.engine import Engine, build_roster, generate_demand, simulate
 from sim.engine.invariants import check_capacity
+from sim.engine.kernel import fixed_scheduler
 from sim.engine.log import ABANDONED, COMPLETED
 from sim.kpis import compute_kpis
 from sim.kpis.agents import busy_periods
@@ -181,6 +182,7 @@ def test_one_event_for_talk_and_acw_gives_the_two_event_log():
             finish_wrapped(ev)
 
         engine._finish_wrapped = counted  # type: ignore[method-assign]
+        engine._at_finish_wrapped = fixed_scheduler(engine.env, counted, absolute=True)
         logs.append(engine.run())
         fused.append(calls[0])
     assert fused[1] == 0 < fused[0] < int((logs[0].status == COMPLETED).sum())  # both paths ran

@@ -129,8 +129,9 @@ def test_absolute_scheduler_pushes_the_time_given_and_pending_lists_one_callback
 
 def test_fixed_schedulers_push_what_the_general_ones_push_and_share_one_callbacks_list():
     """`fixed_scheduler` pushes the entries `scheduler` / `absolute_scheduler` push for the same
-    callback; the events of one fixed scheduler share one `callbacks` list, which `step` reads but never changes (it
-    replaces the event's reference by None), so every shared event runs its callback once."""
+    callback; the events of one fixed scheduler share one `callbacks` list, which `step` reads
+    but never changes (it replaces the event's reference by None), so each runs its callback
+    once."""
     ours, general = simpy.Environment(), simpy.Environment()
     ours._now = general._now = 2.0
     seen: list[tuple[float, str]] = []
