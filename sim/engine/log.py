@@ -8,7 +8,6 @@ for occupancy; other busy time is the service time of the contacts themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -84,43 +83,20 @@ class ContactLog:
 
     @classmethod
     def build(cls, engine: Engine, end_time: float) -> ContactLog:
-        """Freeze an engine's lists into arrays.
-
-        Without contacts created during the run (redials, repeats, returns from the bot), the
-        columns a run never writes are the drawn demand's and the first contacts' own.
-        """
+        """Freeze an engine's lists into arrays (columns the run cannot have written are taken
+        from what they were before it: `_columns_not_run`)."""
         arr = np.asarray
         roster = engine.roster
         shift_cols, online_cols = _windows(roster.scheduled), _windows(roster.available)
-        demand = engine.demand
-        n = len(engine.arrival)
-        arrival: Sequence[float] | np.ndarray
-        ctype: Sequence[int] | np.ndarray
-        issue: Sequence[int] | np.ndarray
-        attempt: Sequence[int] | np.ndarray
-        origin: Sequence[int] | np.ndarray
-        if n == len(demand):
-            arrival, ctype = demand.arrival_s, demand.type_idx
-            issue, attempt = np.arange(n), np.ones(n, np.int32)
-            origin = np.zeros(n, np.int8)  # ORIGIN_NAMES[0]: first contacts
-        else:
-            arrival, ctype, issue = engine.arrival, engine.ctype, engine.issue_of
-            attempt, origin = engine.attempt, engine.origin
+        status = arr(engine.status, dtype=np.int8)
         return cls(
-            arrival_s=arr(arrival, dtype=float),
-            type_idx=arr(ctype, dtype=np.int64),
+            **_columns_not_run(engine, status),
             queued_s=arr(engine.queued_at, dtype=float),
             answer_s=arr(engine.answer, dtype=float),
             end_s=arr(engine.end, dtype=float),
             agent=arr(engine.agent_of, dtype=np.int64),
-            status=arr(engine.status, dtype=np.int8),
-            issue=arr(issue, dtype=np.int64),
-            attempt=arr(attempt, dtype=np.int32),
-            origin=arr(origin, dtype=np.int8),
+            status=status,
             resolved=arr(engine.resolved, dtype=np.int8),
-            callback=arr(engine.callback_of, dtype=np.int8) > 0,
-            in_bot_s=arr(engine.in_bot_s, dtype=float),
-            acw_s=np.where(arr(engine.status) == COMPLETED, arr(engine.acw, dtype=float), 0.0),
             issue_status=arr(engine.issue_status, dtype=np.int8),
             issue_contacts=arr(engine.issue_contacts, dtype=np.int32),
             callbacks_offered=int(engine.callbacks_offered),
@@ -204,6 +180,39 @@ class ContactLog:
         if model_type_names is not None:
             df.insert(1, "contact_type", np.asarray(model_type_names, dtype=object)[self.type_idx])
         return df
+
+
+def _columns_not_run(engine: Engine, status: np.ndarray) -> dict[str, np.ndarray]:
+    """The contact columns most runs never change, without converting the engine's lists when
+    they cannot have changed: without contacts created during the run (redials, repeats, returns
+    from the bot) arrival times and types are the drawn demand's and every contact is its issue's
+    first; without bots no contact spent time in one, without callback offers none took one, and
+    without after-call work drawn (or contacts created) no completed contact has any."""
+    arr = np.asarray
+    demand, jt = engine.demand, engine.jt
+    n = len(engine.arrival)
+    extended = n != len(demand)
+    cols: dict[str, np.ndarray] = {}
+    if extended:
+        cols["arrival_s"] = arr(engine.arrival, dtype=float)
+        cols["type_idx"] = arr(engine.ctype, dtype=np.int64)
+        cols["issue"] = arr(engine.issue_of, dtype=np.int64)
+        cols["attempt"] = arr(engine.attempt, dtype=np.int32)
+        cols["origin"] = arr(engine.origin, dtype=np.int8)
+    else:
+        cols["arrival_s"], cols["type_idx"] = demand.arrival_s, demand.type_idx
+        cols["issue"], cols["attempt"] = np.arange(n), np.ones(n, np.int32)
+        cols["origin"] = np.zeros(n, np.int8)  # ORIGIN_NAMES[0]: first contacts
+    bot, callbacks = any(jt.has_bot), any(jt.has_callback)
+    cols["in_bot_s"] = arr(engine.in_bot_s, dtype=float) if bot else np.zeros(n)
+    cols["callback"] = (
+        arr(engine.callback_of, dtype=np.int8) > 0 if callbacks else np.zeros(n, bool)
+    )
+    if extended or demand.acw_s.any():
+        cols["acw_s"] = np.where(status == COMPLETED, arr(engine.acw, dtype=float), 0.0)
+    else:
+        cols["acw_s"] = np.zeros(n)
+    return cols
 
 
 def _windows(per_agent: list[list[tuple[float, float]]]) -> list[list]:
