@@ -10,9 +10,11 @@ paired differences (what `ccsim compare` reports) and from the two samples as if
 
 Why paired differences remain at all: it then counts, per replication, the issues whose FCR
 outcome differs between A and B, by reason: the first contact abandoned in one run only (the
-queue is shorter in B), or the issue is still open at the horizon in one run only, or its first
-contact was handled by another agent group (other proficiency and FCR), or none of these (a
-customer's decision changed: common random numbers would be broken; expected 0).
+queue is shorter in B), or it took a callback offered in one run only (offers depend on the
+expected wait; a missed callback is not a resolution), or the issue is still open at the horizon
+in one run only, or its first contact was handled by another agent group (other proficiency and
+FCR), or none of these (a customer's decision changed: common random numbers would be broken;
+expected 0).
 
 Usage::
 
@@ -66,16 +68,22 @@ def fcr_flips(log_a: ContactLog, log_b: ContactLog, model: Model) -> dict[str, i
     abandoned = (log_a.status[:n] == ABANDONED) != (log_b.status[:n] == ABANDONED)
     group_a = np.where(log_a.agent[:n] >= 0, log_a.agent_group[log_a.agent[:n]], -1)
     group_b = np.where(log_b.agent[:n] >= 0, log_b.agent_group[log_b.agent[:n]], -1)
-    still_open = ~abandoned & (
-        (log_a.issue_status == ISSUE_OPEN) != (log_b.issue_status == ISSUE_OPEN)
+    # a callback is offered when the expected wait is long: in one run only, if queues differ
+    callback = ~abandoned & (log_a.callback[:n] != log_b.callback[:n])
+    still_open = (
+        ~abandoned
+        & ~callback
+        & ((log_a.issue_status == ISSUE_OPEN) != (log_b.issue_status == ISSUE_OPEN))
     )
-    other_group = ~abandoned & ~still_open & (group_a != group_b)
+    other_group = ~abandoned & ~callback & ~still_open & (group_a != group_b)
+    explained = abandoned | callback | still_open | other_group
     return {
         "flipped": int(flipped.sum()),
         "abandoned_in_one_run": int((flipped & abandoned).sum()),
+        "callback_in_one_run": int((flipped & callback).sum()),
         "open_at_end_in_one_run": int((flipped & still_open).sum()),
         "other_agent_group": int((flipped & other_group).sum()),
-        "decision_changed": int((flipped & ~abandoned & ~still_open & ~other_group).sum()),
+        "decision_changed": int((flipped & ~explained).sum()),
     }
 
 
@@ -129,6 +137,7 @@ def main() -> None:
     why = {k: float(np.mean([f[k] for f in flips])) for k in flips[0]}
     print(f"issues whose FCR outcome differs, per replication: {why['flipped']:.0f} "
           f"(first contact abandoned in one run only {why['abandoned_in_one_run']:.0f}, "
+          f"took a callback offered in one run only {why['callback_in_one_run']:.0f}, "
           f"still open at the end in one run only {why['open_at_end_in_one_run']:.0f}, "
           f"handled by another agent group {why['other_agent_group']:.0f}, "
           f"a customer's decision changed {why['decision_changed']:.0f})")  # fmt: skip

@@ -32,7 +32,12 @@ class Roster:
 
 
 def build_roster(model: Model, seed: int, replication: int) -> Roster:
-    """Apply absenteeism, off-phone activities and attrition to the model's shift windows."""
+    """Apply absenteeism, off-phone activities and attrition to the model's shift windows.
+
+    Each agent's absences and leaving time come from its own streams, keyed by its place in its
+    shift line (`_line_keys`), so a scenario with more agents on a shift keeps every other agent's
+    draws (common random numbers for staffing comparisons: the same agents miss the same days).
+    """
     groups: list[int] = []
     hired: list[float] = []
     available: list[Windows] = []
@@ -42,12 +47,17 @@ def build_roster(model: Model, seed: int, replication: int) -> Roster:
         members = np.flatnonzero(model.agent_group == g)
         if len(members) == 0:
             continue
-        absent_rng = stream(seed, replication, "absence", name)
-        leave_rng = stream(seed, replication, "attrition", name)
         rate = wf.attrition_per_month / MONTH_S
-        for a in members:
-            windows = [w for w in model.agent_windows[a] if absent_rng.random() >= wf.absenteeism]
-            leave = leave_rng.exponential(1 / rate) if rate > 0 else np.inf
+        for a, line in zip(members, _line_keys(model, members), strict=True):
+            windows = model.agent_windows[a]
+            if wf.absenteeism > 0:
+                absent = stream(seed, replication, "absence", name, *line).random(len(windows))
+                windows = [w for w, u in zip(windows, absent, strict=True) if u >= wf.absenteeism]
+            leave = (
+                stream(seed, replication, "attrition", name, *line).exponential(1 / rate)
+                if rate > 0
+                else np.inf
+            )
             stagger = model.agent_stagger[a]
             _add(groups, hired, available, scheduled, g, -wf.tenure_weeks * WEEK_S,
                  [w for w in windows if w[0] < leave], leave, wf, stagger)  # fmt: skip
@@ -56,6 +66,22 @@ def build_roster(model: Model, seed: int, replication: int) -> Roster:
                 later = [w for w in windows if w[0] >= join]
                 _add(groups, hired, available, scheduled, g, join, later, np.inf, wf, stagger)
     return Roster(groups, hired, available, scheduled)
+
+
+def _line_keys(model: Model, members: np.ndarray) -> list[tuple[str, str]]:
+    """Per agent of a group: (its shift line, its rank in the line) as stream key words.
+
+    A line is the agents with the same shift windows (one scenario shift); its key is the first
+    window's start and end, so ranks 0..n-1 of a line are the same agents whatever its headcount.
+    """
+    rank: dict[str, int] = {}
+    keys = []
+    for a in members:
+        windows = model.agent_windows[a]
+        line = f"{windows[0][0]:.0f}-{windows[0][1]:.0f}" if windows else "none"
+        keys.append((line, str(rank.get(line, 0))))
+        rank[line] = rank.get(line, 0) + 1
+    return keys
 
 
 def _add(groups, hired, available, scheduled, g, hired_at, windows, leave, wf, stagger) -> None:

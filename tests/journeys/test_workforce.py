@@ -49,6 +49,29 @@ def test_nobody_answers_during_a_break():
     assert not np.any((hour > 10.0) & (hour < 10.5))
 
 
+def test_more_agents_on_a_shift_leave_the_others_absences_and_leaving_unchanged():
+    """Common random numbers for staffing: with two shifts and one more agent on the first, every
+    agent already there misses the same days and leaves at the same time (per-agent streams)."""
+
+    def roster(extra: int):
+        data = _day_shift(absenteeism=0.3, attrition_per_month=0.5, hiring_delay_days=1)
+        data["sites"][0]["groups"][0]["shifts"] = [
+            {"start": "08:00", "end": "16:00", "headcount": 6 + extra},
+            {"start": "12:00", "end": "20:00", "headcount": 5},
+        ]
+        return build_roster(compiled(data), 9, 2)
+
+    base, more = roster(0), roster(1)
+    leavers = sum(hired > 0 for hired in base.hired_at)
+    assert leavers > 0 and sum(len(w) for w in base.scheduled) < 11 * 5  # absences and leavers
+    first = 6  # agents of the first shift in the base roster
+    old = lambda r: [i for i, hired in enumerate(r.hired_at) if hired <= 0]  # noqa: E731
+    a, b = old(base), old(more)
+    assert len(b) == len(a) + 1
+    kept = b[:first] + b[first + 1 :]  # the new agent is the 7th of the first shift's line
+    assert [base.scheduled[i] for i in a] == [more.scheduled[i] for i in kept]
+
+
 def test_learning_curve_slows_new_hires():
     """New hires (tenure 0) handle at the initial factor; tenured agents at 1."""
     curve = {"initial_aht_factor": 1.5, "initial_fcr_factor": 0.8, "weeks_to_proficiency": 520}
