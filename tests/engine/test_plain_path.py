@@ -53,6 +53,10 @@ def test_plain_types_are_those_whose_service_decides_nothing():
             callback={"offer_when_expected_wait_s": 30, "accept_probability": 0.5}),
         "learning curve": lambda d: d["sites"][0]["groups"][0].update(
             workforce={"learning_curve": {}, "tenure_weeks": 1}),
+        "bot": lambda d: d["demand"][0].update(bot={
+            "share": 0.5, "time": {"dist": "exponential", "mean_s": 60},
+            "outcomes": {"resolved": 0.3, "escalated": 0.7, "abandoned": 0.0, "retry_later": 0.0},
+            "escalation": {"handle_time_factor": 1.5}}),
     }  # fmt: skip
     for what, change in changes.items():
         data = single_queue(days=0.05)

@@ -238,3 +238,19 @@ def test_bad_journey_values(change, message):
     change(data)
     with pytest.raises(ScenarioError, match=message):
         scenario_from_dict(data)
+
+
+def test_more_agents_on_a_shift_keep_the_absences_of_a_shift_with_the_same_first_day():
+    """Two shifts at the same hours on other weekdays (both work the first day) are two lines:
+    one more agent on the first leaves every agent of the second missing the same days."""
+
+    def roster(extra: int):
+        data = _day_shift(absenteeism=0.3)
+        data["sites"][0]["groups"][0]["shifts"] = [
+            {"start": "08:00", "end": "16:00", "headcount": 6 + extra},
+            {"start": "08:00", "end": "16:00", "days": ["mon", "wed", "fri"], "headcount": 5},
+        ]
+        return build_roster(compiled(data), 9, 2)
+
+    base, more = roster(0), roster(1)
+    assert base.scheduled[6:] == more.scheduled[7:]  # the second shift's five agents
