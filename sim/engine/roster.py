@@ -8,6 +8,7 @@ after the hiring delay. New hires carry their hire time, from which the learning
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,14 +72,16 @@ def build_roster(model: Model, seed: int, replication: int) -> Roster:
 def _line_keys(model: Model, members: np.ndarray) -> list[tuple[str, str]]:
     """Per agent of a group: (its shift line, its rank in the line) as stream key words.
 
-    A line is the agents with the same shift windows (one scenario shift); its key is the first
-    window's start and end, so ranks 0..n-1 of a line are the same agents whatever its headcount.
+    A line is the agents with the same shift windows (one scenario shift, or identical ones, whose
+    agents are interchangeable); its key is a checksum of all its windows, so two shifts at the
+    same hours on other days are other lines, and ranks 0..n-1 of a line are the same agents
+    whatever its headcount.
     """
     rank: dict[str, int] = {}
     keys = []
     for a in members:
         windows = model.agent_windows[a]
-        line = f"{windows[0][0]:.0f}-{windows[0][1]:.0f}" if windows else "none"
+        line = f"{len(windows)}:{zlib.crc32(repr(windows).encode()):08x}"
         keys.append((line, str(rank.get(line, 0))))
         rank[line] = rank.get(line, 0) + 1
     return keys
