@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from helpers import compiled, single_queue
 from test_acw import _journeys_with_acw
+from test_plain_path import _switching
 
 from sim.engine import Engine, build_roster, generate_demand
 from sim.engine.log import COMPLETED
@@ -29,8 +30,13 @@ def _with_bot() -> dict:
 
 @pytest.mark.parametrize(
     "data",
-    [single_queue(agents=6, rate_per_s=0.02, days=0.3), _journeys_with_acw(), _with_bot()],
-    ids=["no-journeys", "repeats-callbacks-acw", "bot"],
+    [
+        single_queue(agents=6, rate_per_s=0.02, days=0.3),
+        _journeys_with_acw(),
+        _with_bot(),
+        _switching(),
+    ],
+    ids=["no-journeys", "repeats-callbacks-acw", "bot", "repeats-without-acw"],
 )
 def test_log_columns_equal_the_engine_lists(data: dict):
     model = compiled(data)
