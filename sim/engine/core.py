@@ -26,7 +26,7 @@ from sim.engine import routing
 from sim.engine.arrivals import Demand
 from sim.engine.chat import ChatMixin
 from sim.engine.invariants import check_capacity_breaches, check_sessions
-from sim.engine.journeys import JourneyMixin
+from sim.engine.journeys import JourneyMixin, fcr_types
 from sim.engine.kernel import Call as _Call
 from sim.engine.kernel import absolute_scheduler, fixed_scheduler, pending, run_loop, scheduler
 from sim.engine.log import (
@@ -154,15 +154,13 @@ class Engine(ChatMixin, JourneyMixin):
         serve it resolves the issue for certain (FCR 1, no learning curve). Such contacts start
         and finish without the journey hooks (`_finish_plain`), which would decide nothing."""
         m, jt = self.model, self.model.journeys
-        skilled = np.isfinite(m.proficiency)
-        learning = np.array([lc is not None for lc in jt.learning], dtype=bool)
-        uncertain = (skilled & ((m.fcr < 1.0) | learning[:, None])).any(axis=0)
+        uncertain = set(fcr_types(m))  # the types whose completions may need an FCR draw
         return [
             self.channel[c] != CHAT
             and jt.acw[c] is None
             and not jt.has_bot[c]
             and not jt.has_callback[c]
-            and not uncertain[c]
+            and c not in uncertain
             and (self.lines is None or self.channel[c] != VOICE)
             for c in range(m.n_types)
         ]

@@ -74,8 +74,10 @@ class JourneyMixin(EngineState):
 
         column = draws.first
         # a first contact's choice of the bot, decided in bulk (u < share, nan for types without)
-        share = np.asarray(jt.bot_share)[first_type] if bot else None
-        self.to_bot = (np.asarray(column("bot", bot)) < share).tolist() if bot else []
+        self.to_bot: list[bool] = []
+        if bot:
+            share = np.asarray(jt.bot_share)[first_type]
+            self.to_bot = (np.asarray(column("bot", bot)) < share).tolist()
         self.u_bot_time = column("bot_time", bot, jt.bot_time)
         self.u_bot_outcome = column("bot_outcome", bot)
         self.u_bot_retry = column("bot_retry", retry, jt.bot_retry_delay)

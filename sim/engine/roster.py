@@ -49,7 +49,9 @@ def build_roster(model: Model, seed: int, replication: int) -> Roster:
         if len(members) == 0:
             continue
         rate = wf.attrition_per_month / MONTH_S
-        for a, line in zip(members, _line_keys(model, members), strict=True):
+        draws = wf.absenteeism > 0 or rate > 0  # else the agents' keys are never needed
+        lines = _line_keys(model, members) if draws else [("", "")] * len(members)
+        for a, line in zip(members, lines, strict=True):
             windows = model.agent_windows[a]
             if wf.absenteeism > 0:
                 absent = stream(seed, replication, "absence", name, *line).random(len(windows))
@@ -82,8 +84,8 @@ def _line_keys(model: Model, members: np.ndarray) -> list[tuple[str, str]]:
     for a in members:
         windows = model.agent_windows[a]
         line = f"{len(windows)}:{zlib.crc32(repr(windows).encode()):08x}"
-        keys.append((line, str(rank.get(line, 0))))
-        rank[line] = rank.get(line, 0) + 1
+        rank[line] = r = rank.get(line, -1) + 1
+        keys.append((line, str(r)))
     return keys
 
 
