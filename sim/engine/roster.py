@@ -8,7 +8,6 @@ after the hiring delay. New hires carry their hire time, from which the learning
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +35,9 @@ def build_roster(model: Model, seed: int, replication: int) -> Roster:
     """Apply absenteeism, off-phone activities and attrition to the model's shift windows.
 
     Each agent's absences and leaving time come from its own streams, keyed by its place in its
-    shift line (`_line_keys`), so a scenario with more agents on a shift keeps every other agent's
-    draws (common random numbers for staffing comparisons: the same agents miss the same days).
+    shift line (`Model.agent_line`), so a scenario with more agents on a shift keeps every other
+    agent's draws (common random numbers for staffing comparisons: the same agents miss the same
+    days).
     """
     groups: list[int] = []
     hired: list[float] = []
@@ -49,9 +49,8 @@ def build_roster(model: Model, seed: int, replication: int) -> Roster:
         if len(members) == 0:
             continue
         rate = wf.attrition_per_month / MONTH_S
-        draws = wf.absenteeism > 0 or rate > 0  # else the agents' keys are never needed
-        lines = _line_keys(model, members) if draws else [("", "")] * len(members)
-        for a, line in zip(members, lines, strict=True):
+        for a in members:
+            line = model.agent_line[a]
             windows = model.agent_windows[a]
             if wf.absenteeism > 0:
                 absent = stream(seed, replication, "absence", name, *line).random(len(windows))
@@ -69,24 +68,6 @@ def build_roster(model: Model, seed: int, replication: int) -> Roster:
                 later = [w for w in windows if w[0] >= join]
                 _add(groups, hired, available, scheduled, g, join, later, np.inf, wf, stagger)
     return Roster(groups, hired, available, scheduled)
-
-
-def _line_keys(model: Model, members: np.ndarray) -> list[tuple[str, str]]:
-    """Per agent of a group: (its shift line, its rank in the line) as stream key words.
-
-    A line is the agents with the same shift windows (one scenario shift, or identical ones, whose
-    agents are interchangeable); its key is a checksum of all its windows, so two shifts at the
-    same hours on other days are other lines, and ranks 0..n-1 of a line are the same agents
-    whatever its headcount.
-    """
-    rank: dict[str, int] = {}
-    keys = []
-    for a in members:
-        windows = model.agent_windows[a]
-        line = f"{len(windows)}:{zlib.crc32(repr(windows).encode()):08x}"
-        rank[line] = r = rank.get(line, -1) + 1
-        keys.append((line, str(r)))
-    return keys
 
 
 def _add(groups, hired, available, scheduled, g, hired_at, windows, leave, wf, stagger) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +72,7 @@ class Model:
     agent_group: np.ndarray
     agent_windows: list[list[tuple[float, float]]]
     agent_stagger: np.ndarray  # agent's place in its shift line, in [0, 1): staggers breaks
+    agent_line: list[tuple[str, str]]  # (shift line, rank in it): keys the agent's own streams
     # channels
     chat_max_concurrency: int
     chat_factors: tuple[float, ...]
@@ -119,6 +121,7 @@ def compile_model(scenario: Scenario) -> Model:
     agent_group: list[int] = []
     agent_windows: list[list[tuple[float, float]]] = []
     agent_stagger: list[float] = []
+    agent_line: list[tuple[str, str]] = []
     for s_idx, site in enumerate(scenario.sites):
         for group in site.groups:
             g = len(group_names)
@@ -126,14 +129,17 @@ def compile_model(scenario: Scenario) -> Model:
             group_site.append(s_idx)
             wages.append(group.wage_per_hour)
             workforce.append(group.workforce)
+            lines_seen: dict[str, int] = {}
             for shift in group.shifts:
                 windows = merge_windows(shift_windows(shift, site.timezone, t0, horizon_s))
                 if not windows:
                     continue
+                line = shift_line(windows, lines_seen)
                 for i in range(shift.headcount):
                     agent_group.append(g)
                     agent_windows.append(windows)
                     agent_stagger.append(i / shift.headcount)
+                    agent_line.append((line, str(i)))
     skills = skill_tables(scenario, group_site)
 
     ch = scenario.channels
@@ -183,6 +189,7 @@ def compile_model(scenario: Scenario) -> Model:
         agent_group=np.array(agent_group, dtype=np.int64),
         agent_windows=agent_windows,
         agent_stagger=np.array(agent_stagger, dtype=float),
+        agent_line=agent_line,
         chat_max_concurrency=ch.chat.max_concurrency,
         chat_factors=tuple(ch.chat.factors),
         voice_lines=ch.voice.lines,
@@ -191,3 +198,14 @@ def compile_model(scenario: Scenario) -> Model:
         journeys=journey_tables(scenario),
         routing=routing_rules(scenario),
     )
+
+
+def shift_line(windows: list[tuple[float, float]], seen: dict[str, int]) -> str:
+    """A shift's line key within its group: a checksum of all its windows (so edits to other
+    shifts, or the same hours on other days, leave it alone), with `#k` for the k-th earlier
+    shift of the group with identical windows (`seen` counts them), so each keeps its own agents.
+    """
+    line = f"{len(windows)}:{zlib.crc32(repr(windows).encode()):08x}"
+    k = seen.get(line, 0)
+    seen[line] = k + 1
+    return f"{line}#{k}" if k else line

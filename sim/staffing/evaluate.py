@@ -3,7 +3,8 @@
 A candidate is agents per group and interval. ``staffed_model`` turns it into login windows:
 agent k of a group works every interval where the group has more than k agents, cut into
 shifts of at most ``max_shift_h`` (so absenteeism and breaks apply per shift, as in the
-roster). Replication r of every candidate uses the same random streams (seed, r): common
+roster). Replication r of every candidate uses the same random streams (seed, r), and agent k
+of a group draws its absences and leaving from the same streams in every candidate: common
 random numbers, so candidates differ only by their staffing.
 
 Per contact type and interval, over R replications, each KPI is a ratio of sums
@@ -32,7 +33,7 @@ def staffed_model(
     model: Model, agents: np.ndarray, edges: np.ndarray, max_shift_h: float = 9.0
 ) -> Model:
     """The model with login windows giving ``agents[g, i]`` agents of group g in interval i."""
-    groups, windows, stagger = [], [], []
+    groups, windows, stagger, lines = [], [], [], []
     max_len = max_shift_h * 3600.0
     for g in range(agents.shape[0]):
         top = int(np.max(agents[g], initial=0))
@@ -48,11 +49,13 @@ def staffed_model(
             groups.append(g)
             windows.append([(float(a), float(b)) for a, b in runs])
             stagger.append(k / top)
+            lines.append(("layer", str(k)))  # the same agent whatever its windows: paired draws
     return dataclasses.replace(
         model,
         agent_group=np.asarray(groups, dtype=np.int64),
         agent_windows=windows,
         agent_stagger=np.asarray(stagger, dtype=float),
+        agent_line=lines,
     )
 
 

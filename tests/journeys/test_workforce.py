@@ -254,3 +254,21 @@ def test_more_agents_on_a_shift_keep_the_absences_of_a_shift_with_the_same_first
 
     base, more = roster(0), roster(1)
     assert base.scheduled[6:] == more.scheduled[7:]  # the second shift's five agents
+
+
+def test_more_agents_on_a_shift_keep_the_absences_of_an_identical_shift():
+    """Two identical shifts of one group are two lines: one more agent on the first leaves every
+    agent of the second missing the same days (they would be renamed if the shifts shared one)."""
+
+    def roster(extra: int):
+        data = _day_shift(absenteeism=0.3)
+        data["sites"][0]["groups"][0]["shifts"] = [
+            {"start": "08:00", "end": "16:00", "headcount": 6 + extra},
+            {"start": "08:00", "end": "16:00", "headcount": 5},
+        ]
+        return build_roster(compiled(data), 9, 2)
+
+    base, more = roster(0), roster(1)
+    assert sum(len(w) for w in base.scheduled) < 11 * 5  # some absences
+    assert base.scheduled[:6] == more.scheduled[:6]  # the first shift's agents
+    assert base.scheduled[6:] == more.scheduled[7:]  # the second shift's five agents

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -10,6 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.engine import build_roster
 from sim.staffing import parse_targets, staff_erlang
 from sim.staffing.evaluate import check_targets, rep_sums, staffed_model
 from sim.staffing.simulated import staff_simulation
@@ -33,6 +35,29 @@ def test_staffed_model_logs_in_the_requested_agents(small_model):
             assert b - a <= 4 * 3600 + 1e-9
             counts += np.clip(np.minimum(b, edges[1:]) - np.maximum(a, edges[:-1]), 0, None)
     np.testing.assert_allclose(counts / 3600.0, agents[0], atol=1e-9)
+
+
+def test_a_layered_agent_keeps_its_absences_when_its_windows_grow(small_model):
+    """Common random numbers between staffing candidates: agent k of a group draws its absences
+    from its own streams, so working one more day leaves the days it already worked (and missed)
+    as they were, and so does one more agent in the group."""
+    absent = small_model.group_workforce[0].model_copy(update={"absenteeism": 0.3})
+    model = dataclasses.replace(
+        small_model, group_workforce=[absent, *small_model.group_workforce[1:]]
+    )
+    days = 5
+    edges = np.arange(24 * days + 1) * 3600.0
+    day_shift = np.zeros((days, 24), dtype=int)
+    day_shift[:, 8:16] = 1
+    base = np.zeros((2, 24 * days), dtype=int)
+    base[0] = (6 * day_shift).ravel()
+    base[0, 4 * 24 :] = 0  # four days in the base candidate, five in the other
+    more = base.copy()
+    more[0, 4 * 24 :] = (7 * day_shift[4:]).ravel()
+    worked = [build_roster(staffed_model(model, x, edges), 9, 1).scheduled for x in (base, more)]
+    first_days = [[w for w in ws if w[0] < 4 * 86_400.0] for ws in worked[1][:6]]
+    assert worked[0][:6] == first_days
+    assert sum(map(len, worked[0][:6])) < 6 * 4  # some absences
 
 
 @pytest.mark.slow
