@@ -7,6 +7,7 @@ and each message says what is allowed, so a planner can fix the file without rea
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +59,39 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a plain dict as a scenario, turning pydantic errors into a `ScenarioError`."""
     if bad := non_finite_fields(data):
-        raise ScenarioError(f"{source}: invalid scenario", bad)
+        raise ScenarioError(f"{source}: invalid scenario", with_item_names(bad, data))
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(f"{source}: invalid scenario", _describe(exc)) from None
+        raise ScenarioError(
+            f"{source}: invalid scenario", with_item_names(_describe(exc), data)
+        ) from None
+
+
+_PATH_STEP = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
+
+
+def with_item_names(problems: list[str], data: Any) -> list[str]:
+    """Each problem whose YAML path goes through named list items, with those names added
+    (`demand[2].volume_per_day: ... (in demand 'es_chat')`), so it is found without counting."""
+    return [p + _item_names(p.partition(":")[0], data) for p in problems]
+
+
+def _item_names(path: str, data: Any) -> str:
+    """` (in site 'manila', group 'en_voice')` for the named items `path` passes, or ''."""
+    names, node, key = [], data, ""
+    for step in path.split("."):
+        for word, index in _PATH_STEP.findall(step):
+            if word:
+                key = word
+                node = node.get(word) if isinstance(node, dict) else None
+            elif isinstance(node, list) and int(index) < len(node):
+                node = node[int(index)]
+                if isinstance(node, dict) and isinstance(node.get("name"), str):
+                    names.append(f"{key.removesuffix('s')} {node['name']!r}")
+            else:
+                node = None
+    return f" (in {', '.join(names)})" if names else ""
 
 
 def _describe(exc: ValidationError) -> list[str]:

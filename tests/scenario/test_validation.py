@@ -30,6 +30,25 @@ def test_missing_field_names_its_path():
     assert "sites[0].groups[0].shifts[0].headcount: required field is missing" in _error(data)
 
 
+def test_problems_name_the_list_items_they_are_in():
+    """A path through named list items also gives their names (site, group, contact type), so
+    the item is found without counting; a path through unnamed items (shifts) names none."""
+    data = single_queue()
+    data["sites"][0]["name"] = "manila"
+    data["sites"][0]["groups"][0]["name"] = "en_voice"
+    del data["sites"][0]["groups"][0]["shifts"][0]["headcount"]
+    data["demand"][0]["volume_per_day"] = float("inf")
+    assert "demand[0].volume_per_day: inf is not a finite number; give a finite value " \
+        "(in demand 'q')" in _error(data)  # fmt: skip
+    data["demand"][0]["volume_per_day"] = 100.0
+    assert "sites[0].groups[0].shifts[0].headcount: required field is missing " \
+        "(in site 'manila', group 'en_voice')" in _error(data)  # fmt: skip
+    data = single_queue()
+    data["horizon"]["dayz"] = 1
+    assert _error(data).endswith("horizon.dayz: unknown field; check the spelling (see `ccsim "
+                                 "schema`)")  # fmt: skip
+
+
 def test_wrong_type_names_value():
     """A wrong type names the path and the value given."""
     data = single_queue()
