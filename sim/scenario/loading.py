@@ -59,12 +59,13 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a plain dict as a scenario, turning pydantic errors into a `ScenarioError`."""
     if bad := non_finite_fields(data):
-        raise ScenarioError(f"{source}: invalid scenario", with_item_names(bad, data))
+        raise ScenarioError(f"{source}: invalid scenario", bad, with_item_names(bad, data))
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
+        problems = _describe(exc)
         raise ScenarioError(
-            f"{source}: invalid scenario", with_item_names(_describe(exc), data)
+            f"{source}: invalid scenario", problems, with_item_names(problems, data)
         ) from None
 
 

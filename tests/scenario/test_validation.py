@@ -43,6 +43,11 @@ def test_problems_name_the_list_items_they_are_in():
     data["demand"][0]["volume_per_day"] = 100.0
     assert "sites[0].groups[0].shifts[0].headcount: required field is missing " \
         "(in site 'manila', group 'en_voice')" in _error(data)  # fmt: skip
+    with pytest.raises(ScenarioError) as exc:
+        scenario_from_dict(data)
+    # `problems` keep the bare "path: what" form that code maps to form fields
+    assert exc.value.problems == ["sites[0].groups[0].shifts[0].headcount: required field is "
+                                  "missing"]  # fmt: skip
     data = single_queue()
     data["horizon"]["dayz"] = 1
     assert _error(data).endswith("horizon.dayz: unknown field; check the spelling (see `ccsim "

@@ -130,8 +130,8 @@ def error_box(exc: ScenarioError, still_using: str | None = None) -> html.Div:
     """The message and each problem on its own line (no traceback, ever), and what stays loaded."""
     head = str(exc).splitlines()[0]
     parts: list[Any] = [html.Strong(head)]
-    if exc.problems:
-        parts.append(html.Ul([html.Li(p) for p in exc.problems]))
+    if exc.described:
+        parts.append(html.Ul([html.Li(p) for p in exc.described]))
     if still_using:
         parts.append(html.P(f"Still using: {still_using}", className="still-using",
                             id="scn-still-using"))  # fmt: skip

@@ -82,7 +82,7 @@ def apply(
         changed = edit(work["scenario"], *args)
         api.from_dict(changed, "what-if scenario")  # validated like a YAML file
     except ScenarioError as exc:
-        text = "; ".join([str(exc).splitlines()[0], *exc.problems])
+        text = "; ".join([str(exc).splitlines()[0], *exc.described])
         return dash.no_update, message(f"Not applied: {text}", "error")
     record = {**work, "scenario": changed, "edits": [*work.get("edits", []), what]}
     return record, message(f"Applied: {what}.", "ok")
