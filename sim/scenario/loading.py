@@ -81,17 +81,16 @@ def with_item_names(problems: list[str], data: Any) -> list[str]:
 def _item_names(path: str, data: Any) -> str:
     """` (in site 'manila', group 'en_voice')` for the named items `path` passes, or ''."""
     names, node, key = [], data, ""
-    for step in path.split("."):
-        for word, index in _PATH_STEP.findall(step):
-            if word:
-                key = word
-                node = node.get(word) if isinstance(node, dict) else None
-            elif isinstance(node, list) and int(index) < len(node):
-                node = node[int(index)]
-                if isinstance(node, dict) and isinstance(node.get("name"), str):
-                    names.append(f"{key.removesuffix('s')} {node['name']!r}")
-            else:
-                node = None
+    for word, index in _PATH_STEP.findall(path):
+        if word:
+            key = word
+            node = node.get(word) if isinstance(node, dict) else None
+        elif isinstance(node, list) and int(index) < len(node):
+            node = node[int(index)]
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                names.append(f"{key.removesuffix('s')} {node['name']!r}")
+        else:
+            node = None
     return f" (in {', '.join(names)})" if names else ""
 
 

@@ -80,6 +80,19 @@ def test_form_edits_validate_and_map_problems_to_fields(state: AppState) -> None
     assert "valid integer" in messages["sites[0].groups[0].shifts[0].headcount"]
 
 
+def test_form_problems_of_no_field_name_their_items(state: AppState) -> None:
+    """A problem the form has no field for is listed as the reader sees it, with the names of
+    the site and group its path passes (the fields' own messages stay short)."""
+    base = state.scenario.model_dump(mode="json")
+    values = {f.path: f.value for f in all_fields(base)}
+    site, group = base["sites"][1]["name"], base["sites"][1]["groups"][0]["name"]
+    base["sites"][1]["groups"][0]["skills"][0]["fcr"] = 2.0
+    scenario, messages, others = apply_edits(base, values)
+    assert scenario is None and messages == {}
+    assert others == [f"sites[1].groups[0].skills[0].fcr: Input should be less than or equal to 1 "
+                      f"(got 2.0) (in site {site!r}, group {group!r})"]  # fmt: skip
+
+
 def test_share_fields_speak_in_percentages(state: AppState) -> None:
     """A bot share out of range names the allowed range in percent and what was typed."""
     base = state.scenario.model_dump(mode="json")

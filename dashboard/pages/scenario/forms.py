@@ -173,12 +173,13 @@ def apply_edits(
     try:
         return api.from_dict(data, "edited scenario"), {}, []
     except ScenarioError as exc:
-        others = []
-        for problem in exc.problems or [str(exc)]:
+        others = []  # problems of no field, shown as the reader sees them (item names added)
+        pairs = list(zip(exc.problems, exc.described, strict=True)) or [(str(exc), str(exc))]
+        for problem, shown in pairs:
             where, _, what = problem.partition(": ")
             path = field_path(where, set(fields))
             if path is None:
-                others.append(problem)
+                others.append(shown)
             else:
                 what = friendly(what, fields[path])
                 known = messages.get(path)
