@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sim.errors import ScenarioError
 from sim.planning.models import Plan
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.loading import _describe
+from sim.scenario.loading import _describe, with_item_names
 
 
 def load_plan(path: str | Path) -> tuple[Plan, Scenario, Path]:
@@ -43,7 +43,10 @@ def plan_from_dict(data: dict[str, Any], source: str = "<plan>") -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(f"{source}: invalid capacity plan", _describe(exc)) from None
+        problems = _describe(exc)
+        raise ScenarioError(
+            f"{source}: invalid capacity plan", problems, with_item_names(problems, data)
+        ) from None
 
 
 def plan_scenario(plan: Plan, base_dir: Path, source: str = "<plan>") -> Scenario:

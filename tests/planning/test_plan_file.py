@@ -44,7 +44,9 @@ def test_out_of_range_values_name_the_field():
     plan["horizon"]["weeks"] = 100
     assert "horizon.weeks" in _error(plan)
     plan = mmc_plan(per_week=1.5)
-    assert "sites[0].groups[0].attrition[0].per_week" in _error(plan)
+    msg = _error(plan)
+    assert "sites[0].groups[0].attrition[0].per_week" in msg
+    assert msg.endswith("(in site 'school', group 'agents')")  # the items by name, as scenarios
 
 
 def test_schema_validates_the_bundled_example_and_rejects_a_bad_one():
